@@ -1,0 +1,20 @@
+// Errors raised by the store carry a stable code for programs and a message for people.
+
+export type StoreErrorCode =
+  | 'STORE_OPEN_FAILED' // the file could not be opened, configured or migrated
+  | 'INVALID_ARGUMENT' // a caller passed a value the store cannot accept
+  | 'INVALID_EVENT' // an event could not be serialised to JSON
+  | 'SESSION_EXISTS' // session.started for an id that already has a row
+  | 'SESSION_UNKNOWN'; // a fact for a session that was never started
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
