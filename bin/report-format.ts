@@ -1,0 +1,32 @@
+// Plain-text rendering of reports for `skylapse report`; `--json` prints the objects instead.
+import type { Report, ReportSummary } from '../store/reports.ts';
+
+const ms = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)} ms`);
+
+export function formatReportList(reports: ReportSummary[]): string {
+  if (reports.length === 0) return 'No reports yet.\n';
+  const rows = reports.map(
+    (r) => `${r.id}  ${r.startedAtIso.slice(0, 19)}Z  ${r.reason.padEnd(11)} ${String(r.shotsOk).padStart(6)} ok ${String(r.shotsFailed).padStart(4)} failed ${String(r.shotsSkipped).padStart(4)} skipped  ${r.title}`,
+  );
+  return `${rows.join('\n')}\n`;
+}
+
+export function formatReport(r: Report): string {
+  const lines = [
+    `${r.title}  (${r.id})`,
+    `  reason     ${r.reason}${r.error ? ` — ${r.error.code}: ${r.error.message}` : ''}`,
+    `  started    ${r.startedAtIso}`,
+    `  ended      ${r.endedAtIso ?? '-'}${r.durationS === null ? '' : `  (${r.durationS.toFixed(1)} s)`}`,
+    `  interval   ${r.intervalS} s, ${r.plannedShots === null ? 'unlimited' : `${r.plannedShots} planned`}`,
+    `  shots      ${r.shotsOk} ok, ${r.shotsFailed} failed, ${r.shotsSkipped} skipped`,
+    `  files      ${r.firstFile ?? '-'} … ${r.lastFile ?? '-'}`,
+    `  lateness   p50 ${ms(r.latenessP50Ms)}, max ${ms(r.latenessMaxMs)}`,
+    '',
+    '  #      planned (UTC)              lateness   latency  result   file',
+    ...r.shots.map(
+      (s) =>
+        `  ${String(s.number).padEnd(6)} ${s.plannedAtIso.padEnd(26)} ${ms(s.latenessMs).padStart(9)} ${ms(s.latencyMs).padStart(9)}  ${s.result.padEnd(8)} ${s.file ?? s.error?.code ?? ''}`,
+    ),
+  ];
+  return `${lines.join('\n')}\n`;
+}

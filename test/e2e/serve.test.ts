@@ -1,0 +1,134 @@
+// The whole path as a photographer meets it: `skylapse serve` on the built-in simulated camera, a WebSocket client,
+// a 5-shot session, a session killed with SIGKILL after 3 shots, recovery after restart, and the report CLI.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { runCli, startServer, stopServer, type Server } from '../helpers/process.ts';
+import { Client } from '../helpers/ws-client.ts';
+
+const S = suite('skylapse serve, end to end');
+let dataDir = '';
+let server: Server | undefined;
+
+S.before(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'skylapse-e2e-'));
+});
+S.after(async () => {
+  if (server) await stopServer(server, 'SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function connectedClient(url: string): Promise<Client> {
+  const client = await Client.connect(url);
+  const welcome = await client.waitFor((m) => m.type === 'welcome', 'welcome');
+  if (welcome.data.state.camera.state !== 'connected') await client.waitFor((m) => m.type === 'camera_connected', 'camera_connected');
+  return client;
+}
+
+S('serves health and the UI, greets with state', async () => {
+  server = await startServer(dataDir);
+  const health = await fetch(`${server.url}/health`);
+  assert.is(health.status, 200);
+  assert.is(((await health.json()) as { status: string }).status, 'ok');
+  const page = await fetch(`${server.url}/`);
+  assert.is(page.status, 200);
+  assert.match(await page.text(), /<html/i);
+  const client = await Client.connect(server.url);
+  const welcome = await client.waitFor((m) => m.type === 'welcome');
+  for (const key of ['camera', 'intervalometer', 'unsavedSession']) assert.ok(key in welcome.data.state, `welcome.state.${key}`);
+  assert.type(welcome.data.seq, 'number');
+  assert.ok(welcome.data.availableCommands.includes('start_intervalometer'));
+  client.close();
+});
+
+S('malformed messages get one error each and change nothing', async () => {
+  const client = await connectedClient(server!.url);
+  const before = (await client.request('get_camera_status')).data;
+  client.sendRaw('{not json');
+  const invalid = await client.waitFor((m) => m.type === 'error' && m.data.code === 'INVALID_JSON', 'INVALID_JSON');
+  assert.type(invalid.data.message, 'string');
+  assert.type(invalid.data.timestamp, 'string');
+  assert.is((await client.request('format_card')).data.code, 'UNKNOWN_COMMAND');
+  assert.is((await client.request('start_intervalometer', { interval: -1 })).data.code, 'VALIDATION_ERROR');
+  assert.is((await client.request('start_intervalometer', { interval: 1, totalShots: 3, stopCondition: 'unlimited' })).data.code, 'VALIDATION_ERROR');
+  assert.is((await client.request('start_intervalometer', { interval: 1, bogus: true })).data.code, 'VALIDATION_ERROR');
+  assert.is((await client.request('stop_intervalometer')).data.code, 'NOT_FOUND');
+  assert.is((await client.request('discard_session', { sessionId: '00000000-0000-4000-8000-000000000000' })).data.code, 'NOT_FOUND');
+  client.sendRaw(Buffer.from([1, 2, 3]));
+  await client.waitFor((m) => m.type === 'error' && m.data.code === 'INVALID_MESSAGE', 'INVALID_MESSAGE');
+  const pong = await client.request('ping');
+  assert.is(pong.type, 'operation_result');
+  assert.equal((await client.request('get_camera_status')).data.camera.state, before.camera.state);
+  assert.is(client.messages.filter((m) => m.type === 'intervalometer_started').length, 0);
+  client.close();
+});
+
+S('a 5-shot session runs to completion and becomes a report', async () => {
+  const client = await connectedClient(server!.url);
+  const started = await client.request('start_intervalometer', { interval: 0.4, totalShots: 5, title: 'Five' });
+  assert.is(started.type, 'operation_result', JSON.stringify(started.data));
+  const sessionId = started.data.session.sessionId as string;
+  assert.is((await client.request('start_intervalometer', { interval: 1 })).data.code, 'SESSION_ACTIVE');
+  const completed = await client.waitFor((m) => m.type === 'intervalometer_completed', 'intervalometer_completed');
+  assert.is(completed.data.session.shotsTaken, 5);
+  // Broadcasts carry strictly increasing log positions.
+  const seqs = client.messages.filter((m) => m.seq !== undefined && m.type !== 'welcome').map((m) => m.seq!);
+  assert.equal(seqs, [...seqs].sort((a, b) => a - b));
+  assert.is(new Set(seqs).size, seqs.length);
+  client.close();
+  const report = runCli(['report', 'show', sessionId, '--json', '--data', dataDir]);
+  assert.is(report.status, 0, report.stderr);
+  const parsed = JSON.parse(report.stdout);
+  assert.is(parsed.reason, 'completed');
+  assert.is(parsed.shotsOk, 5);
+  assert.equal(parsed.shots.map((s: { number: number }) => s.number), [1, 2, 3, 4, 5]);
+  for (const shot of parsed.shots) {
+    assert.type(shot.plannedAt, 'number');
+    assert.type(shot.triggeredAt, 'number');
+    assert.type(shot.latencyMs, 'number');
+    assert.match(shot.file, /IMG_\d{4}\.JPG$/);
+  }
+});
+
+S('a session killed with SIGKILL after 3 shots is recovered with its shots, saved, and reported', async () => {
+  let client = await connectedClient(server!.url);
+  const started = await client.request('start_intervalometer', { interval: 0.3, title: 'Killed' });
+  const sessionId = started.data.session.sessionId as string;
+  await client.waitFor(() => client.count('photo_taken') >= 3, '3 photos');
+  // A broadcast is only sent after its event is durable, so at least these 3 shots are in the log.
+  await stopServer(server!, 'SIGKILL');
+  client.close();
+
+  server = await startServer(dataDir);
+  client = await Client.connect(server.url);
+  const welcome = await client.waitFor((m) => m.type === 'welcome');
+  const unsaved = welcome.data.state.unsavedSession;
+  assert.ok(unsaved, 'no unsaved session after restart');
+  assert.is(unsaved.sessionId, sessionId);
+  assert.is(unsaved.state, 'interrupted');
+  const okShots = unsaved.shots.filter((s: { result: string }) => s.result === 'ok');
+  assert.ok(okShots.length >= 3, `only ${okShots.length} shots recovered`);
+  assert.is(unsaved.shotsTaken, okShots.length);
+  assert.equal((await client.request('get_unsaved_session')).data.unsavedSession.sessionId, sessionId);
+
+  const saved = await client.request('save_session_as_report', { sessionId, title: 'Killed, kept' });
+  assert.is(saved.type, 'operation_result', JSON.stringify(saved.data));
+  await client.waitFor((m) => m.type === 'report_saved' && m.data.sessionId === sessionId, 'report_saved');
+  assert.is((await client.request('save_session_as_report', { sessionId })).data.code, 'NOT_FOUND');
+  client.close();
+
+  const report = runCli(['report', 'show', sessionId, '--json', '--data', dataDir]);
+  assert.is(report.status, 0, report.stderr);
+  const parsed = JSON.parse(report.stdout);
+  assert.is(parsed.reason, 'interrupted');
+  assert.is(parsed.title, 'Killed, kept');
+  assert.is(parsed.shotsOk, okShots.length);
+  const list = runCli(['report', 'list', '--json', '--data', dataDir]);
+  const ids = (JSON.parse(list.stdout) as { id: string }[]).map((r) => r.id);
+  assert.is(ids.length, 2, 'the completed and the saved session');
+  assert.ok(ids.includes(sessionId));
+});
+
+S.run();

@@ -1,0 +1,25 @@
+// Maps each validated command to the controller. Replies are built by the caller; this only decides the data.
+import type { Controller } from './controller.ts';
+import type { CommandData, CommandType, StartIntervalometer } from './protocol.ts';
+
+type Handler<T extends CommandType> = (c: Controller, data: CommandData<T>, now: number) => unknown;
+type Handlers = { [T in CommandType]: Handler<T> };
+
+const start = (c: Controller, data: StartIntervalometer) => ({ session: c.startSession(data) });
+
+export const handlers: Handlers = {
+  get_camera_status: (c) => ({ camera: c.cameraState() }),
+  take_photo: (c) => c.takePhoto(),
+  start_intervalometer: start,
+  start_intervalometer_with_title: start,
+  stop_intervalometer: (c) => ({ session: c.stopSession() }),
+  get_unsaved_session: (c) => ({ unsavedSession: c.unsavedSession() }),
+  save_session_as_report: (c, data) => c.saveSession(data.sessionId, data.title),
+  discard_session: (c, data) => c.discardSession(data.sessionId),
+  ping: (_c, _data, now) => ({ pong: true, serverTime: now }),
+};
+
+export function runCommand<T extends CommandType>(c: Controller, type: T, data: unknown, now: number): Promise<unknown> {
+  // `data` was parsed with commandSchemas[type] by parseMessage, so it has that command's shape.
+  return Promise.resolve().then(() => (handlers[type] as Handler<T>)(c, data as CommandData<T>, now));
+}

@@ -1,0 +1,165 @@
+// The wire protocol: the one source of truth for docs/protocol.md (a test keeps the two in step).
+// Client → server: {type, id?, data?}. Each command gets exactly one reply, operation_result or error.
+// Server → clients: broadcasts {type, seq, timestamp, data}, seq being the event log's global position.
+import { z } from 'zod';
+
+export const ERROR_CODES = [
+  'INVALID_JSON',
+  'INVALID_MESSAGE',
+  'UNKNOWN_COMMAND',
+  'VALIDATION_ERROR',
+  'CAMERA_OFFLINE',
+  'CAMERA_BUSY',
+  'CAMERA_ERROR',
+  'SESSION_ACTIVE',
+  'NOT_FOUND',
+  'INTERNAL_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Every failure a client can see: a stable code, a sentence for people, optional structured details. */
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}
+
+export const envelopeSchema = z.object({
+  type: z.string().min(1).max(64),
+  id: z.union([z.string().max(128), z.number().finite()]).optional(),
+  data: z.unknown().optional(),
+});
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+const empty = z.object({}).strict().optional();
+const sessionId = z.string().uuid();
+const title = z.string().trim().min(1).max(200);
+
+const startIntervalometer = z
+  .object({
+    /** Seconds between shot starts (start-to-start); fractions allowed. */
+    interval: z.number().finite().min(0.1).max(86_400),
+    totalShots: z.number().int().min(1).max(1_000_000).optional(),
+    /** Alias of totalShots used by older clients. */
+    shots: z.number().int().min(1).max(1_000_000).optional(),
+    stopCondition: z.enum(['unlimited', 'stop-after']).optional(),
+    title: title.optional(),
+  })
+  .strict()
+  .transform((d, ctx) => {
+    if (d.totalShots !== undefined && d.shots !== undefined && d.totalShots !== d.shots) {
+      ctx.addIssue({ code: 'custom', path: ['shots'], message: 'shots and totalShots disagree' });
+      return z.NEVER;
+    }
+    const totalShots = d.totalShots ?? d.shots ?? null;
+    const stopCondition = d.stopCondition ?? (totalShots === null ? 'unlimited' : 'stop-after');
+    if (stopCondition === 'stop-after' && totalShots === null) {
+      ctx.addIssue({ code: 'custom', path: ['totalShots'], message: 'stop-after needs totalShots' });
+      return z.NEVER;
+    }
+    if (stopCondition === 'unlimited' && totalShots !== null) {
+      ctx.addIssue({ code: 'custom', path: ['stopCondition'], message: 'an unlimited session takes no totalShots' });
+      return z.NEVER;
+    }
+    return { intervalMs: Math.round(d.interval * 1000), totalShots, stopCondition, title: d.title ?? null } as const;
+  });
+export type StartIntervalometer = z.output<typeof startIntervalometer>;
+
+/** Commands and the schema of their `data`. */
+export const commandSchemas = {
+  get_camera_status: empty,
+  take_photo: empty,
+  start_intervalometer: startIntervalometer,
+  start_intervalometer_with_title: startIntervalometer,
+  stop_intervalometer: empty,
+  get_unsaved_session: empty,
+  save_session_as_report: z.object({ sessionId, title: title.optional() }).strict(),
+  discard_session: z.object({ sessionId }).strict(),
+  ping: empty,
+} as const;
+export type CommandType = keyof typeof commandSchemas;
+export type CommandData<T extends CommandType> = z.output<(typeof commandSchemas)[T]>;
+export const COMMANDS = Object.keys(commandSchemas) as CommandType[];
+
+/** Server → client message types that are not broadcasts. */
+export const REPLY_TYPES = ['welcome', 'operation_result', 'error'] as const;
+
+/** Broadcasts; each one is caused by exactly one logged event, whose global position is its `seq`. */
+export const BROADCAST_TYPES = [
+  'camera_connected',
+  'camera_disconnected',
+  'camera_status',
+  'photo_taken',
+  'intervalometer_started',
+  'intervalometer_update',
+  'intervalometer_completed',
+  'intervalometer_stopped',
+  'unsaved_session_found',
+  'report_saved',
+  'session_discarded',
+] as const;
+export type BroadcastType = (typeof BROADCAST_TYPES)[number];
+
+export interface Broadcast {
+  type: BroadcastType;
+  seq: number;
+  timestamp: string;
+  data: Record<string, unknown>;
+}
+
+export type Parsed = { ok: true; type: CommandType; id: Envelope['id']; data: unknown } | { ok: false; id: Envelope['id']; error: ProtocolError };
+
+/** Turns one raw frame into a command, or the error to reply with. Never throws. */
+export function parseMessage(raw: string): Parsed {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, id: undefined, error: new ProtocolError('INVALID_JSON', 'Message is not valid JSON') };
+  }
+  const envelope = envelopeSchema.safeParse(json);
+  if (!envelope.success) {
+    const id = (json as { id?: unknown } | null)?.id;
+    return {
+      ok: false,
+      id: typeof id === 'string' || typeof id === 'number' ? id : undefined,
+      error: new ProtocolError('INVALID_MESSAGE', 'Message must be an object {type, id?, data?}', { issues: issues(envelope.error) }),
+    };
+  }
+  const { type, id, data } = envelope.data;
+  if (!(type in commandSchemas)) {
+    return { ok: false, id, error: new ProtocolError('UNKNOWN_COMMAND', `Unknown command "${type}"`, { availableCommands: COMMANDS }) };
+  }
+  const schema = commandSchemas[type as CommandType];
+  const parsed = schema.safeParse(data ?? undefined);
+  if (!parsed.success) {
+    return { ok: false, id, error: new ProtocolError('VALIDATION_ERROR', `Invalid data for ${type}`, { issues: issues(parsed.error) }) };
+  }
+  return { ok: true, type: type as CommandType, id, data: parsed.data };
+}
+
+function issues(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}
+
+export function errorMessage(error: ProtocolError, id: Envelope['id'], now: Date) {
+  return {
+    type: 'error' as const,
+    ...(id === undefined ? {} : { id }),
+    data: {
+      code: error.code,
+      message: error.message,
+      timestamp: now.toISOString(),
+      ...(error.details ? { details: error.details } : {}),
+    },
+  };
+}
+
+export function resultMessage(id: Envelope['id'], data: unknown) {
+  return { type: 'operation_result' as const, ...(id === undefined ? {} : { id }), success: true as const, data };
+}
