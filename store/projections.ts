@@ -1,5 +1,5 @@
 // Applies session facts to the `sessions` and `shots` read models, inside the append's transaction.
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import type { SessionFact, ShotRecord, ShotResultKind } from '../machines/session-facts.ts';
 import type { RecordedEvent, Tx } from './event-log.ts';
@@ -38,14 +38,14 @@ function applyFact(tx: Tx, seq: number, fact: SessionFact): void {
       return;
     }
     case 'shot.recorded': {
-      upsertShot(tx, fact.sessionId, fact.shot);
-      // Recomputed from the shots rather than incremented, so re-recording a slot can't double-count.
+      const { shot } = fact;
+      // The machine records each slot once; a slot seen again (a projection rebuilt over an existing row) changes
+      // nothing, so the counters below are incremented exactly once per slot and stay O(1) through a long night.
+      if (!insertShot(tx, fact.sessionId, shot)) return;
+      const counter = { ok: sessions.shotsOk, failed: sessions.shotsFailed, skipped: sessions.shotsSkipped }[shot.result];
       updateSession(tx, fact.sessionId, fact.type, seq, {
-        shotsOk: countShots(fact.sessionId, 'ok'),
-        shotsFailed: countShots(fact.sessionId, 'failed'),
-        shotsSkipped: countShots(fact.sessionId, 'skipped'),
-        firstFile: edgeFile(fact.sessionId, 'asc'),
-        lastFile: edgeFile(fact.sessionId, 'desc'),
+        [counterKey[shot.result]]: sql`${counter} + 1`,
+        ...(shot.file === null ? {} : { firstFile: sql`coalesce(${sessions.firstFile}, ${shot.file})`, lastFile: shot.file }),
       });
       return;
     }
@@ -74,37 +74,33 @@ function applyFact(tx: Tx, seq: number, fact: SessionFact): void {
   }
 }
 
-function upsertShot(tx: Tx, sessionId: string, shot: ShotRecord): void {
-  const values = {
-    plannedAt: shot.plannedAt,
-    plannedMono: shot.plannedMono,
-    triggeredAt: shot.triggeredAt,
-    triggerMono: shot.triggerMono,
-    latenessMs: shot.latenessMs,
-    latencyMs: shot.latencyMs,
-    attempts: shot.attempts,
-    file: shot.file,
-    result: shot.result,
-    errorCode: shot.error?.code ?? null,
-    errorMessage: shot.error?.message ?? null,
-  };
-  tx.insert(shots)
-    .values({ sessionId, number: shot.number, ...values })
-    .onConflictDoUpdate({ target: [shots.sessionId, shots.number], set: values })
+const counterKey = { ok: 'shotsOk', failed: 'shotsFailed', skipped: 'shotsSkipped' } as const satisfies Record<ShotResultKind, keyof SessionUpdate>;
+
+/** Inserts the shot row; false when that slot was already recorded. */
+function insertShot(tx: Tx, sessionId: string, shot: ShotRecord): boolean {
+  const inserted = tx
+    .insert(shots)
+    .values({
+      sessionId,
+      number: shot.number,
+      plannedAt: shot.plannedAt,
+      plannedMono: shot.plannedMono,
+      triggeredAt: shot.triggeredAt,
+      triggerMono: shot.triggerMono,
+      latenessMs: shot.latenessMs,
+      latencyMs: shot.latencyMs,
+      attempts: shot.attempts,
+      file: shot.file,
+      result: shot.result,
+      errorCode: shot.error?.code ?? null,
+      errorMessage: shot.error?.message ?? null,
+    })
+    .onConflictDoNothing()
     .run();
+  return inserted.changes === 1;
 }
 
 function updateSession(tx: Tx, id: string, factType: SessionFact['type'], seq: number, set: SessionUpdate): void {
   const updated = tx.update(sessions).set({ ...set, lastSeq: seq }).where(eq(sessions.id, id)).run();
   if (updated.changes === 0) throw new StoreError('SESSION_UNKNOWN', `${factType} for session ${id}, which was never started`);
-}
-
-// Scalar subqueries over the (session_id, number) primary key, evaluated by SQLite inside the UPDATE.
-function countShots(sessionId: string, result: ShotResultKind): SQL<number> {
-  return sql<number>`(SELECT count(*) FROM ${shots} WHERE ${shots.sessionId} = ${sessionId} AND ${shots.result} = ${result})`;
-}
-
-function edgeFile(sessionId: string, order: 'asc' | 'desc'): SQL<string | null> {
-  const direction = order === 'asc' ? sql`ASC` : sql`DESC`;
-  return sql<string | null>`(SELECT ${shots.file} FROM ${shots} WHERE ${shots.sessionId} = ${sessionId} AND ${shots.file} IS NOT NULL ORDER BY ${shots.number} ${direction} LIMIT 1)`;
 }
