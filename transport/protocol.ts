@@ -132,7 +132,7 @@ export function parseMessage(raw: string): Parsed {
     };
   }
   const { type, id, data } = envelope.data;
-  if (!(type in commandSchemas)) {
+  if (!Object.hasOwn(commandSchemas, type)) {
     return { ok: false, id, error: new ProtocolError('UNKNOWN_COMMAND', `Unknown command "${type}"`, { availableCommands: COMMANDS }) };
   }
   const schema = commandSchemas[type as CommandType];
