@@ -1,0 +1,214 @@
+// A Canon EOS R50 on loopback: a real HTTP server speaking the CCAPI subset skylapse uses, with the R50 topology,
+// a shot engine on an injectable clock, event long polls and injectable faults. Test control lives under /_sim,
+// never under /ccapi.
+
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { systemClock, type Clock } from '../clock.ts';
+import { DEFAULT_TIMINGS, SimBody, type SimState, type SimTimings } from './body.ts';
+import { r50Topology } from './profile-r50.ts';
+import { ccapiRoutes, type Exchange } from './routes.ts';
+
+export { DEFAULT_TIMINGS, type SimTimings } from './body.ts';
+export { fileNameFor } from './shot-engine.ts';
+
+export interface SimulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  clock?: Clock;
+  timings?: Partial<SimTimings>;
+  /** Initial shutter speed in Canon notation. */
+  tv?: string;
+  logger?: Logger;
+}
+
+export interface SimulatorState extends SimState {
+  openConnections: number;
+}
+
+export interface SimControl {
+  /** The next n shutter presses get 503 `Device busy`. */
+  busyNext(n: number): void;
+  /** For `ms` on the sim clock every CCAPI request is reset without reply; open connections (polls too) drop now. */
+  goOffline(ms: number): void;
+  setCardFull(full: boolean): void;
+  /** Sets Tv directly (no ability or busy check), e.g. `bulb`. */
+  setTv(tv: string): void;
+  state(): SimulatorState;
+  reset(): void;
+}
+
+export interface SimulatedCamera {
+  /** CCAPI root, e.g. `http://127.0.0.1:PORT/ccapi`. */
+  url: string;
+  port: number;
+  control: SimControl;
+  close(): Promise<void>;
+}
+
+const FaultsSchema = z
+  .object({
+    reset: z.boolean().optional(),
+    busyNext: z.number().int().min(0).optional(),
+    cardFull: z.boolean().optional(),
+    tv: z.string().optional(),
+    goOfflineMs: z.number().min(0).optional(),
+  })
+  .strict();
+
+const MAX_BODY = 64 * 1024;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.writableEnded || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(null));
+  });
+}
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<SimulatedCamera> {
+  const clock = opts.clock ?? systemClock;
+  const host = opts.host ?? '127.0.0.1';
+  const log = opts.logger;
+  const body = new SimBody(clock, { ...DEFAULT_TIMINGS, ...opts.timings }, opts.tv ?? '1/125');
+  const topology = r50Topology();
+  const listed = new Map(Object.values(topology).flat().map((e) => [e.path, e]));
+  const routes = ccapiRoutes(body);
+  const sockets = new Set<Socket>();
+  let offlineUntil: number | null = null;
+
+  const isOffline = () => offlineUntil !== null && clock.mono() < offlineUntil;
+
+  const goOffline = (ms: number, spare?: Socket) => {
+    offlineUntil = clock.mono() + ms;
+    log?.info({ ms }, 'sim: camera offline');
+    // Like a camera dropping off Wi-Fi: everything open dies, held polls included.
+    for (const s of sockets) if (s !== spare) s.resetAndDestroy();
+  };
+
+  const state = (): SimulatorState => ({
+    ...body.state(),
+    offlineUntil: isOffline() ? offlineUntil : null,
+    openConnections: sockets.size,
+  });
+
+  const control: SimControl = {
+    busyNext: (n) => body.busyNext(n),
+    goOffline: (ms) => goOffline(ms),
+    setCardFull: (full) => body.setCardFull(full),
+    setTv: (tv) => body.forceTv(tv),
+    state,
+    reset: () => {
+      offlineUntil = null;
+      body.reset();
+    },
+  };
+
+  async function handleControl(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (path === '/_sim/state' && req.method === 'GET') return sendJson(res, 200, state());
+    if (path !== '/_sim/faults') return sendJson(res, 404, { message: 'URL not found' });
+    if (req.method !== 'POST') return sendJson(res, 405, { message: 'Method not allowed' });
+    let json: unknown;
+    try {
+      json = JSON.parse((await readBody(req)) ?? '');
+    } catch {
+      return sendJson(res, 400, { message: 'Invalid JSON' });
+    }
+    const parsed = FaultsSchema.safeParse(json);
+    if (!parsed.success) return sendJson(res, 400, { message: z.prettifyError(parsed.error) });
+    const f = parsed.data;
+    if (f.reset) control.reset();
+    if (f.busyNext !== undefined) body.busyNext(f.busyNext);
+    if (f.cardFull !== undefined) body.setCardFull(f.cardFull);
+    if (f.tv !== undefined) body.forceTv(f.tv);
+    if (f.goOfflineMs !== undefined) goOffline(f.goOfflineMs, req.socket);
+    sendJson(res, 200, state());
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim');
+    const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+    if (path.startsWith('/_sim/')) return handleControl(req, res, path);
+    if (isOffline()) {
+      req.socket.resetAndDestroy();
+      return;
+    }
+    const method = req.method ?? 'GET';
+    res.on('finish', () => log?.debug({ method, path: url.pathname + url.search, status: res.statusCode }, 'sim'));
+    if (path === '/ccapi') {
+      return method === 'GET' ? sendJson(res, 200, topology) : sendJson(res, 405, { message: 'Method not allowed' });
+    }
+    const entry = listed.get(path);
+    if (!entry) return sendJson(res, 404, { message: 'URL not found' });
+    const allowed = { GET: entry.get, POST: entry.post, PUT: entry.put, DELETE: entry.delete }[method] === true;
+    if (!allowed) return sendJson(res, 405, { message: 'Method not allowed' });
+    const handler = routes.get(path)?.[method as 'GET' | 'POST' | 'PUT' | 'DELETE'];
+    if (!handler) return sendJson(res, 501, { message: 'Not implemented by the simulator' });
+
+    const text = await readBody(req);
+    let parsedBody: unknown;
+    if (text === null) return sendJson(res, 400, { message: 'Invalid parameter' });
+    if (text.trim() !== '') {
+      try {
+        parsedBody = JSON.parse(text); // content-type is not required (Canomate omits it)
+      } catch {
+        return sendJson(res, 400, { message: 'Invalid parameter' });
+      }
+    }
+    const exchange: Exchange = {
+      query: url.searchParams,
+      body: parsedBody,
+      reply: (status, data) => sendJson(res, status, data),
+      onClose: (fn) => res.on('close', fn),
+    };
+    handler(exchange);
+  }
+
+  const server = http.createServer({ keepAlive: true }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      log?.error({ err }, 'sim handler failed');
+      sendJson(res, 500, { message: 'Simulator error' });
+    });
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/ccapi`;
+  log?.info({ url }, 'sim: camera listening');
+
+  return {
+    url,
+    port,
+    control,
+    close: async () => {
+      body.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

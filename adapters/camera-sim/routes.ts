@@ -1,0 +1,95 @@
+// CCAPI handlers of the simulator, keyed by the exact paths the R50 topology lists. Anything listed but not here
+// answers 501 (a simulator gap, not camera behaviour); anything unlisted is 404 (see index.ts).
+
+import { parseCanonDatetime } from '../ccapi/datetime.ts';
+import type { SimBody, SettingName } from './body.ts';
+
+export interface Exchange {
+  query: URLSearchParams;
+  /** Parsed JSON body, undefined when empty. */
+  body: unknown;
+  /** Sends a JSON answer; ignored once the client has gone. */
+  reply(status: number, body: unknown): void;
+  /** Runs when the connection closes before or after the answer. */
+  onClose(fn: () => void): void;
+}
+export type Handler = (x: Exchange) => void;
+export type Routes = Map<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'DELETE', Handler>>>;
+
+const INVALID = { message: 'Invalid parameter' };
+const field = (body: unknown, key: string): unknown =>
+  body && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
+
+export function ccapiRoutes(body: SimBody): Routes {
+  const ok = (data: () => unknown): Handler => (x) => x.reply(200, data());
+  const routes: Routes = new Map();
+  const add = (path: string, handlers: Partial<Record<'GET' | 'POST' | 'PUT' | 'DELETE', Handler>>) =>
+    routes.set(`/ccapi/${path}`, handlers);
+
+  add('ver100/deviceinformation', { GET: ok(() => body.deviceInformation()) });
+  add('ver100/devicestatus/battery', { GET: ok(() => body.battery()) });
+  add('ver100/devicestatus/lens', { GET: ok(() => body.lens()) });
+  add('ver100/devicestatus/temperature', { GET: ok(() => body.temperature()) });
+  add('ver110/devicestatus/batterylist', { GET: ok(() => body.batteryList()) });
+  add('ver110/devicestatus/storage', { GET: ok(() => body.storage()) });
+  add('ver110/devicestatus/currentstorage', { GET: ok(() => body.currentStorage()) });
+  add('ver110/devicestatus/currentdirectory', { GET: ok(() => body.currentDirectory()) });
+  add('ver100/shooting/information/recordable', { GET: ok(() => body.recordable()) });
+  add('ver100/shooting/settings', { GET: ok(() => body.settings(100)) });
+  add('ver110/shooting/settings', { GET: ok(() => body.settings(110)) });
+
+  for (const name of ['tv', 'av', 'iso'] as const satisfies readonly SettingName[]) {
+    add(`ver100/shooting/settings/${name}`, {
+      GET: ok(() => body.setting(name)),
+      PUT: (x) => {
+        const refusal = body.putSetting(name, field(x.body, 'value'));
+        if (refusal) x.reply(refusal.status, { message: refusal.message });
+        else x.reply(200, { value: body.setting(name).value });
+      },
+    });
+  }
+
+  add('ver100/functions/datetime', {
+    GET: ok(() => body.datetime()),
+    PUT: (x) => {
+      const text = field(x.body, 'datetime');
+      const dst = field(x.body, 'dst');
+      const parsed = typeof text === 'string' && typeof dst === 'boolean' ? parseCanonDatetime(text, dst) : null;
+      if (!parsed || typeof dst !== 'boolean') return x.reply(400, INVALID);
+      body.setDatetime(parsed.utcMs, parsed.stdOffsetMin, dst);
+      x.reply(200, {});
+    },
+  });
+
+  add('ver100/shooting/control/shutterbutton', {
+    POST: (x) => {
+      if (typeof field(x.body, 'af') !== 'boolean') return x.reply(400, INVALID);
+      // Decided on arrival (a second press during the latency is refused), answered after the latency.
+      const refusal = body.pressShutter();
+      body.timers.after(body.timings.pressLatencyMs, () =>
+        refusal ? x.reply(refusal.status, { message: refusal.message }) : x.reply(200, {}),
+      );
+    },
+  });
+
+  add('ver110/event/polling', {
+    GET: (x) => {
+      const timeout = x.query.get('timeout');
+      const hold =
+        timeout === null || timeout === 'immediately'
+          ? 0
+          : timeout === 'short'
+            ? body.timings.pollShortMs
+            : timeout === 'long'
+              ? body.timings.pollLongMs
+              : -1;
+      if (hold < 0) return x.reply(400, INVALID);
+      const token = body.hub.poll(hold, (status, data) => x.reply(status, data));
+      if (!token) return x.reply(503, { message: 'Already started' });
+      x.onClose(() => body.hub.abandon(token));
+    },
+    DELETE: (x) => (body.hub.stop() ? x.reply(200, {}) : x.reply(503, { message: 'Not started' })),
+  });
+
+  return routes;
+}

@@ -1,0 +1,190 @@
+// Typed CCAPI endpoints. Every path comes from the negotiated topology, so a feature the body does not advertise
+// fails with NOT_SUPPORTED before any request is sent.
+
+import type { Logger } from 'pino';
+import type { CameraInfo } from '../camera-port.ts';
+import { CcapiError, cameraMessageOf } from './errors.ts';
+import type { CcapiHttp, HttpMethod, Lane } from './http.ts';
+import {
+  BatteryListSchema,
+  BatterySchema,
+  DatetimeSchema,
+  DeviceInfoSchema,
+  EventSchema,
+  SettingsSchema,
+  StorageSchema,
+  TemperatureSchema,
+  parseAnswer,
+} from './schemas.ts';
+import { Topology, type Method } from './topology.ts';
+import { parseCanonDatetime } from './datetime.ts';
+
+export interface CcapiTimeouts {
+  /** Status, settings, topology, DELETE of the poll. */
+  statusMs: number;
+  /** Shutter press; camera-api.md §3.8 says ≥ Tv + 10 s (the camera adds the Tv part). */
+  shutterMs: number;
+  /** How long the camera holds `timeout=long` (≈ 30 s); the request timeout is hold + slack. */
+  pollHoldMs: number;
+  pollSlackMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: CcapiTimeouts = { statusMs: 5_000, shutterMs: 10_000, pollHoldMs: 30_000, pollSlackMs: 5_000 };
+
+export interface Battery {
+  kind: string;
+  name: string;
+  level: string;
+  quality: string;
+}
+export interface BatteryListEntry extends Battery {
+  position: string;
+}
+export interface StorageEntry {
+  name: string;
+  /** Contents path (relative on ver110+ bodies, absolute URL on ver100 bodies). */
+  path: string;
+  accesscapability: string | null;
+  maxsize: number;
+  spacesize: number;
+  contentsnumber: number;
+}
+export interface Setting {
+  value: unknown;
+  ability?: unknown;
+}
+export interface CameraDatetime {
+  datetime: string;
+  dst: boolean;
+  /** The instant the camera's clock shows, or null when its string is not in the expected format. */
+  utcMs: number | null;
+  stdOffsetMin: number | null;
+}
+/** `timeout` = ver110+ long poll; `immediate` = ver100 body answering at once (the `continue=on` form is a TODO). */
+export type PollDialect = 'timeout' | 'immediate';
+
+export class CcapiClient {
+  private topo: Topology | null = null;
+
+  constructor(
+    readonly http: CcapiHttp,
+    readonly timeouts: CcapiTimeouts = DEFAULT_TIMEOUTS,
+    private readonly logger?: Logger,
+  ) {}
+
+  get topology(): Topology {
+    if (!this.topo) throw new CcapiError('REJECTED', 'topology not read yet: call negotiate() first', false, undefined, null);
+    return this.topo;
+  }
+
+  /** Reads `GET /ccapi` and keeps the feature map for every later call. */
+  async negotiate(): Promise<Topology> {
+    const json = await this.http.request('command', 'GET', this.http.baseUrl, {
+      context: 'topology',
+      timeoutMs: this.timeouts.statusMs,
+    });
+    this.topo = Topology.parse(json);
+    this.logger?.debug({ features: this.topo.features().length }, 'ccapi topology');
+    return this.topo;
+  }
+
+  private call(
+    method: HttpMethod,
+    feature: string,
+    opts: { lane?: Lane; timeoutMs?: number; body?: unknown; query?: string; signal?: AbortSignal } = {},
+  ): Promise<unknown> {
+    const endpoint = this.topology.resolve(feature, method.toLowerCase() as Method);
+    return this.http.request(opts.lane ?? 'command', method, endpoint.path + (opts.query ?? ''), {
+      context: feature,
+      timeoutMs: opts.timeoutMs ?? this.timeouts.statusMs,
+      body: opts.body,
+      signal: opts.signal,
+    });
+  }
+
+  async deviceInformation(): Promise<CameraInfo> {
+    const d = parseAnswer(DeviceInfoSchema, await this.call('GET', 'deviceinformation'), 'deviceinformation');
+    const info: CameraInfo = {
+      manufacturer: d.manufacturer,
+      productname: d.productname,
+      serialnumber: d.serialnumber,
+      firmwareversion: d.firmwareversion,
+    };
+    if (d.macaddress !== undefined) info.macaddress = d.macaddress;
+    return info;
+  }
+
+  /** ver100 `devicestatus/battery`: the authority on the R50 (batterylist can be stale, camera-api.md §3.2). */
+  async battery(): Promise<Battery> {
+    return parseAnswer(BatterySchema, await this.call('GET', 'devicestatus/battery'), 'devicestatus/battery');
+  }
+
+  async batteryList(): Promise<BatteryListEntry[]> {
+    const json = await this.call('GET', 'devicestatus/batterylist');
+    return parseAnswer(BatteryListSchema, json, 'devicestatus/batterylist').batterylist;
+  }
+
+  async storage(): Promise<StorageEntry[]> {
+    const json = await this.call('GET', 'devicestatus/storage');
+    return parseAnswer(StorageSchema, json, 'devicestatus/storage').storagelist.map((s) => ({
+      name: s.name,
+      path: s.path ?? s.url ?? '',
+      accesscapability: s.accesscapability ?? null,
+      maxsize: s.maxsize,
+      spacesize: s.spacesize,
+      contentsnumber: s.contentsnumber,
+    }));
+  }
+
+  async temperature(): Promise<string> {
+    const json = await this.call('GET', 'devicestatus/temperature');
+    return parseAnswer(TemperatureSchema, json, 'devicestatus/temperature').status;
+  }
+
+  /** The aggregate settings (newest advertised version), keyed as the camera names them (`/` → `_`). */
+  async shootingSettings(): Promise<Record<string, Setting>> {
+    const json = parseAnswer(SettingsSchema, await this.call('GET', 'shooting/settings'), 'shooting/settings');
+    const out: Record<string, Setting> = {};
+    for (const [k, v] of Object.entries(json)) {
+      if (v && typeof v === 'object' && 'value' in v) out[k] = v as Setting;
+    }
+    return out;
+  }
+
+  async datetime(): Promise<CameraDatetime> {
+    const d = parseAnswer(DatetimeSchema, await this.call('GET', 'functions/datetime'), 'functions/datetime');
+    const parsed = parseCanonDatetime(d.datetime, d.dst);
+    return { datetime: d.datetime, dst: d.dst, utcMs: parsed?.utcMs ?? null, stdOffsetMin: parsed?.stdOffsetMin ?? null };
+  }
+
+  /** One full press-and-release done by the camera; resolves when the camera accepted it. */
+  async shutterButton(af: boolean, timeoutMs = this.timeouts.shutterMs): Promise<void> {
+    await this.call('POST', 'shooting/control/shutterbutton', { body: { af }, timeoutMs });
+  }
+
+  pollDialect(): PollDialect {
+    return this.topology.resolve('event/polling', 'get').version >= 110 ? 'timeout' : 'immediate';
+  }
+
+  /** One event poll on the poll lane: only changed keys, `{}` when nothing happened. */
+  async pollEvents(signal?: AbortSignal): Promise<Record<string, unknown>> {
+    const long = this.pollDialect() === 'timeout';
+    const json = await this.call('GET', 'event/polling', {
+      lane: 'poll',
+      query: long ? '?timeout=long' : '',
+      timeoutMs: long ? this.timeouts.pollHoldMs + this.timeouts.pollSlackMs : this.timeouts.statusMs,
+      signal,
+    });
+    return parseAnswer(EventSchema, json, 'event/polling');
+  }
+
+  /** Ends any poll session (ours or a dead client's); `Not started` means there was none, which is fine. */
+  async stopPolling(timeoutMs = this.timeouts.statusMs, signal?: AbortSignal): Promise<void> {
+    try {
+      // Command lane: the poll lane's only socket may be busy with the very poll this ends.
+      await this.call('DELETE', 'event/polling', { lane: 'command', timeoutMs, signal });
+    } catch (err) {
+      if (cameraMessageOf(err) !== 'Not started') throw err;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+// CCAPI `functions/datetime` strings: RFC 1123 local wall time, the zone's *standard* offset as ±HHMM, and a
+// separate dst flag (camera-api.md §3.5). Shared by the client (parse) and the simulator (format).
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+const HOUR_MS = 3_600_000;
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** `+0100`, `+0530`, `-0330`, `+0000` — sign plus four digits of the absolute offset (prior-art B9). */
+export function formatOffset(offsetMin: number): string {
+  const abs = Math.abs(Math.trunc(offsetMin));
+  return `${offsetMin < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;
+}
+
+/** Formats an instant as the camera reports it: local wall time (standard offset + 1 h when dst) and the standard offset. */
+export function formatCanonDatetime(utcMs: number, stdOffsetMin: number, dst: boolean): string {
+  const d = new Date(utcMs + (stdOffsetMin + (dst ? 60 : 0)) * 60_000);
+  return (
+    `${DAYS[d.getUTCDay()]}, ${pad(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${formatOffset(stdOffsetMin)}`
+  );
+}
+
+const PATTERN = /^(?:[A-Z][a-z]{2}), (\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-])(\d{2})(\d{2})$/;
+
+/** Inverse of formatCanonDatetime; null when the string is not in the camera's format. */
+export function parseCanonDatetime(text: string, dst: boolean): { utcMs: number; stdOffsetMin: number } | null {
+  const m = PATTERN.exec(text.trim());
+  if (!m) return null;
+  const month = MONTHS.indexOf(m[2] as (typeof MONTHS)[number]);
+  if (month < 0) return null;
+  const naive = Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]));
+  const stdOffsetMin = (m[7] === '-' ? -1 : 1) * (Number(m[8]) * 60 + Number(m[9]));
+  // A naive parse is an hour late while dst is set: the wall time includes DST, the offset does not.
+  return { utcMs: naive - stdOffsetMin * 60_000 - (dst ? HOUR_MS : 0), stdOffsetMin };
+}

@@ -1,0 +1,86 @@
+// The real implementations of the machines' named actors. They do the I/O and stamp clock readings onto the
+// events they send, so the machines themselves never read a clock.
+import { fromCallback, fromPromise, type EventObject } from 'xstate';
+import type { Logger } from 'pino';
+import type { CameraFailure, ConnectOutput } from '../machines/camera.ts';
+import type { ShootInput, ShotFailure, ShotOutput } from '../machines/session.ts';
+import { CameraError, type CameraPort, type CameraStatus } from './camera-port.ts';
+import type { Clock } from './clock.ts';
+
+/** Sends `{type:'TICK', mono, wall}` once `clock.mono()` reaches the absolute deadline `at` (at once if past). */
+export const deadlineActor = (clock: Clock) =>
+  fromCallback<EventObject, { at: number }>(({ input, sendBack }) => {
+    const handle = clock.setTimeout(
+      () => sendBack({ type: 'TICK', mono: clock.mono(), wall: clock.wall() }),
+      Math.max(0, input.at - clock.mono()),
+    );
+    return () => clock.clearTimeout(handle);
+  });
+
+/** Failures that end a session instead of costing one frame. */
+const FATAL_CODES = new Set(['CARD', 'RELEASE_DISABLED', 'WEDGED']);
+
+function errorInfo(error: unknown): { code: string; message: string } {
+  if (error instanceof CameraError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
+
+export const shootActor = (camera: CameraPort, clock: Clock) =>
+  fromPromise<ShotOutput, ShootInput>(async ({ input }) => {
+    try {
+      return await camera.shoot({ pressDeadlineMono: input.pressDeadlineMono, fileDeadlineMono: input.fileDeadlineMono });
+    } catch (error) {
+      const info = errorInfo(error);
+      const attempts = (error as { attempts?: number }).attempts ?? 1;
+      const failure: ShotFailure = { ...info, fatal: FATAL_CODES.has(info.code), attempts, mono: clock.mono(), wall: clock.wall() };
+      throw failure;
+    }
+  });
+
+export const connectActor = (camera: CameraPort, clock: Clock) =>
+  fromPromise<ConnectOutput>(async () => {
+    try {
+      const { info, status } = await camera.connect();
+      return { info, status, mono: clock.mono(), wall: clock.wall() };
+    } catch (error) {
+      const failure: CameraFailure = { ...errorInfo(error), mono: clock.mono(), wall: clock.wall() };
+      throw failure;
+    }
+  });
+
+/** Errors that mean the camera is gone, as opposed to busy with a shot. */
+const LOSS_CODES = new Set(['UNREACHABLE', 'TIMEOUT', 'WEDGED']);
+
+/**
+ * Polls the camera's status while connected. Sends STATUS only when something changed (each one is a logged
+ * transition), and LOST when the camera stops answering.
+ */
+export const monitorActor = (camera: CameraPort, clock: Clock, opts: { intervalMs: number; logger?: Logger }) =>
+  fromCallback<EventObject, { status: CameraStatus | null }>(({ input, sendBack }) => {
+    let last = JSON.stringify(input.status);
+    let handle: unknown;
+    let stopped = false;
+    const poll = async () => {
+      try {
+        const status: CameraStatus = await camera.status();
+        const key = JSON.stringify(status);
+        if (!stopped && key !== last) {
+          last = key;
+          sendBack({ type: 'STATUS', status, wall: clock.wall() });
+        }
+      } catch (error) {
+        const info = errorInfo(error);
+        if (!stopped && LOSS_CODES.has(info.code)) {
+          sendBack({ type: 'LOST', error: { ...info, mono: clock.mono(), wall: clock.wall() } });
+          return;
+        }
+        opts.logger?.warn({ err: info }, 'camera status poll failed');
+      }
+      if (!stopped) handle = clock.setTimeout(poll, opts.intervalMs);
+    };
+    handle = clock.setTimeout(poll, opts.intervalMs);
+    return () => {
+      stopped = true;
+      clock.clearTimeout(handle);
+    };
+  });
