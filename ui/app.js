@@ -1,0 +1,223 @@
+// Wires the page: connection → store → render. Commands only settle their own request (busy flags, error toasts);
+// everything they change on the controller comes back as a broadcast through the store.
+import { createConnection } from './connection.js';
+import { formatClock, parseStartForm } from './format.js';
+import { render, tick } from './render.js';
+import { initialState, reduce } from './store.js';
+
+const $ = (id) => document.getElementById(id);
+const TOAST_LIMIT = 6;
+
+let state = initialState();
+const ui = { busy: new Set(), fieldErrors: {}, draftInterval: null };
+
+const url = new URL('/ws', location.href);
+url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+
+const conn = createConnection({
+  url: url.href,
+  onMessage: dispatch,
+  onStatus: (status) => {
+    if (status.phase !== 'open') dispatch({ type: 'connection_lost' });
+    draw();
+  },
+  onProtocolError: (e) => toast('error', `Protocol error ${e.code}`, detailText(e)),
+});
+
+function dispatch(msg) {
+  const before = state;
+  state = reduce(state, msg, Date.now());
+  if (state === before) return;
+  for (const entry of state.activity) {
+    if (entry.n > before.activityN && entry.level === 'error') toast('error', 'Controller', entry.text);
+  }
+  draw();
+}
+
+function draw() {
+  render(state, conn.status, ui, Date.now());
+}
+
+/** Sends a command, marks it busy until its reply, and shows its error. Resolves true when it succeeded. */
+async function run(type, data) {
+  ui.busy.add(type);
+  draw();
+  try {
+    await conn.request(type, data);
+    return true;
+  } catch (e) {
+    toast('error', `${type} failed: ${e.code ?? 'ERROR'}`, detailText(e));
+    return false;
+  } finally {
+    ui.busy.delete(type);
+    draw();
+  }
+}
+
+function detailText(e) {
+  const issues = e.details?.issues;
+  const more = Array.isArray(issues) ? issues.map((i) => `${i.path || 'data'}: ${i.message}`).join('; ') : '';
+  return [e.message, more].filter(Boolean).join(' — ');
+}
+
+// Toasts: errors stay until dismissed (nobody watches the screen all night); others fade after a few seconds.
+function toast(level, title, message) {
+  const box = $('toasts');
+  const key = `${level}|${title}|${message}`;
+  const same = [...box.querySelectorAll('.toast')].find((t) => t.dataset.key === key);
+  if (same) {
+    const n = Number(same.dataset.count) + 1;
+    same.dataset.count = String(n);
+    same.querySelector('.count').textContent = ` (×${n})`;
+    box.append(same);
+    return;
+  }
+  const t = document.createElement('div');
+  t.className = `toast ${level}`;
+  t.setAttribute('role', level === 'error' ? 'alert' : 'status');
+  t.dataset.key = key;
+  t.dataset.count = '1';
+  const body = document.createElement('p');
+  const strong = document.createElement('strong');
+  strong.textContent = title;
+  const count = document.createElement('span');
+  count.className = 'count';
+  body.append(strong, count, document.createElement('br'), `${message} `);
+  const time = document.createElement('time');
+  time.textContent = formatClock(Date.now());
+  body.append(time);
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'small';
+  close.textContent = '✕';
+  close.setAttribute('aria-label', `Dismiss: ${title}`);
+  close.addEventListener('click', () => {
+    t.remove();
+    updateDismissAll();
+  });
+  t.append(body, close);
+  box.append(t);
+  while (box.querySelectorAll('.toast').length > TOAST_LIMIT) box.querySelector('.toast').remove();
+  if (level !== 'error') {
+    setTimeout(() => {
+      t.remove();
+      updateDismissAll();
+    }, 5000);
+  }
+  updateDismissAll();
+}
+
+// More than one toast: one button clears them all, so a pile of errors never hides the controls for long.
+const dismissAll = document.createElement('button');
+dismissAll.type = 'button';
+dismissAll.className = 'small dismiss-all';
+dismissAll.addEventListener('click', () => {
+  for (const t of $('toasts').querySelectorAll('.toast')) t.remove();
+  updateDismissAll();
+});
+function updateDismissAll() {
+  const n = $('toasts').querySelectorAll('.toast').length;
+  dismissAll.textContent = `Dismiss all ${n}`;
+  if (n > 1) $('toasts').prepend(dismissAll);
+  else dismissAll.remove();
+}
+
+/** A night-friendly confirmation (window.confirm would flash a white dialog). Resolves true only on the OK button. */
+function confirmDialog({ title, message, ok, cancel }) {
+  const d = $('confirm');
+  if (typeof d.showModal !== 'function') return Promise.resolve(window.confirm(`${title}\n\n${message}`));
+  $('confirm-h').textContent = title;
+  $('confirm-msg').textContent = message;
+  $('confirm-ok').textContent = ok;
+  $('confirm-cancel').textContent = cancel;
+  d.returnValue = '';
+  d.showModal();
+  $('confirm-cancel').focus();
+  return new Promise((resolve) => d.addEventListener('close', () => resolve(d.returnValue === 'ok'), { once: true }));
+}
+
+function formValues() {
+  return { interval: $('f-interval').value, shots: $('f-shots').value, title: $('f-title').value };
+}
+
+$('start-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const parsed = parseStartForm(formValues());
+  ui.fieldErrors = parsed.ok ? {} : parsed.errors;
+  if (!parsed.ok) {
+    draw();
+    $(`f-${Object.keys(parsed.errors)[0]}`).focus();
+    return;
+  }
+  run('start_intervalometer', parsed.data);
+});
+
+for (const f of ['interval', 'shots', 'title']) {
+  $(`f-${f}`).addEventListener('input', () => {
+    const parsed = parseStartForm(formValues());
+    ui.draftInterval = parsed.ok ? parsed.data.interval : Number($('f-interval').value.replace(',', '.'));
+    if (ui.fieldErrors[f] && !(parsed.errors ?? {})[f]) delete ui.fieldErrors[f];
+    draw();
+  });
+}
+
+$('test-photo').addEventListener('click', () => run('take_photo'));
+
+$('stop').addEventListener('click', async () => {
+  const s = state.session;
+  if (!s?.running) return;
+  const planned = s.totalShots ? ` of ${s.totalShots}` : '';
+  const ok = await confirmDialog({
+    title: 'Stop this session?',
+    message: `“${s.title || 'Session'}”: ${s.shotsTaken}${planned} shots taken. The exposure in progress is finished, then shooting ends for good.`,
+    ok: 'Stop session',
+    cancel: 'Keep shooting',
+  });
+  if (ok && state.session?.sessionId === s.sessionId && state.session.running) run('stop_intervalometer');
+});
+
+$('unsaved-save').addEventListener('click', () => {
+  const u = state.unsaved;
+  if (!u) return;
+  const title = $('unsaved-new-title').value.trim();
+  run('save_session_as_report', title ? { sessionId: u.sessionId, title } : { sessionId: u.sessionId }).then((ok) => {
+    if (ok) $('unsaved-new-title').value = '';
+  });
+});
+
+$('unsaved-discard').addEventListener('click', async () => {
+  const u = state.unsaved;
+  if (!u) return;
+  const ok = await confirmDialog({
+    title: 'Discard this session?',
+    message: `“${u.title || 'Session'}” with ${u.shotsTaken} shots will not be kept as a report. Photos on the card are not deleted.`,
+    ok: 'Discard',
+    cancel: 'Keep it',
+  });
+  if (ok && state.unsaved?.sessionId === u.sessionId) run('discard_session', { sessionId: u.sessionId });
+});
+
+// Dimmer: one more step down in brightness for dark-adapted eyes; remembered on this phone.
+const setDim = (on) => {
+  document.documentElement.classList.toggle('dim', on);
+  $('dim').setAttribute('aria-pressed', String(on));
+  try {
+    localStorage.setItem('skylapse.dim', on ? '1' : '0');
+  } catch {
+    /* private mode */
+  }
+};
+setDim((() => { try { return localStorage.getItem('skylapse.dim') === '1'; } catch { return false; } })());
+$('dim').addEventListener('click', () => setDim(!document.documentElement.classList.contains('dim')));
+
+// A phone that slept or changed networks: reconnect now rather than at the end of the backoff.
+document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && conn.wake());
+window.addEventListener('online', () => conn.wake());
+window.addEventListener('pageshow', (e) => e.persisted && conn.wake());
+
+// Bugs in this page are errors too.
+window.addEventListener('error', (e) => toast('error', 'Page error', e.message || String(e.error)));
+window.addEventListener('unhandledrejection', (e) => toast('error', 'Page error', String(e.reason?.message ?? e.reason)));
+
+setInterval(() => tick(state, conn.status, Date.now()), 200);
+conn.start();

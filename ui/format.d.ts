@@ -1,0 +1,18 @@
+// Types of ui/format.js for the TypeScript tests.
+export declare function basename(path: string | null | undefined): string | null;
+export declare function formatDuration(ms: number | null | undefined): string;
+export declare function formatInterval(seconds: number): string;
+export declare function formatBytes(bytes: number): string;
+export declare function formatClock(ms: number): string;
+export declare function formatDateTime(ms: number): string;
+export declare function describeBattery(b: { kind: string; level: string } | null | undefined): { text: string; warn: boolean };
+export declare function describeStorage(s: { spaceBytes: number; maxBytes: number } | null | undefined): { text: string; warn: boolean };
+export declare function msUntilNextShot(
+  session: { running: boolean; nextShotAt: number | null } | null,
+  clockOffsetMs: number,
+  now: number,
+): number | null;
+export type StartData = { interval: number; totalShots?: number; stopCondition: 'unlimited' | 'stop-after'; title?: string };
+export declare function parseStartForm(fields: { interval?: string; shots?: string; title?: string }):
+  | { ok: true; data: StartData }
+  | { ok: false; errors: Partial<Record<'interval' | 'shots' | 'title', string>> };
