@@ -125,7 +125,7 @@ S('an actor restored from any logged prefix re-arms its deadline from context an
       const prefix = replay(sessionMachine, [{ type: 'xstate.init', input }, ...events.slice(1, k)])!;
       if (prefix.status !== 'active') continue;
       const h = harness();
-      const restored = createActor(h.machine, { snapshot: JSON.parse(JSON.stringify(h.machine.getPersistedSnapshot(prefix))) });
+      const restored = createActor(h.machine, { input, snapshot: JSON.parse(JSON.stringify(h.machine.getPersistedSnapshot(prefix))) });
       restored.start();
       if (prefix.matches({ running: 'waiting' })) assert.equal(h.deadlines.at(-1), { at: prefix.context.nextAt }, 'deadline not re-armed from context');
       for (const event of events.slice(k)) await drive(restored, h, event);
