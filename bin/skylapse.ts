@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 // The skylapse command line: serve, sim, report. Flags win over environment variables, which win over defaults.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { startSimulator } from '../adapters/camera-sim/index.ts';
@@ -82,7 +83,13 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'report': {
-      const store = openStore(`${dataDir}/skylapse.db`);
+      const file = join(dataDir, 'skylapse.db');
+      if (!existsSync(file)) {
+        if (sub === 'list') process.stdout.write(values.json ? '[]\n' : `No reports yet (no database at ${file}).\n`);
+        else fail(`no database at ${file}`);
+        return;
+      }
+      const store = openStore(file, { readonly: true });
       try {
         if (sub === 'list') {
           const reports = listReports(store);

@@ -22,18 +22,27 @@ const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 const isInMemory = (file: string): boolean => file === ':memory:' || file === '' || file.startsWith('file::memory:');
 
-export function openStore(file: string): Store {
+/**
+ * Opens the store. The writer (the server) migrates and sets the durability pragmas. A `readonly` reader (the report
+ * CLI, possibly beside a running server) writes nothing, never migrates and never checkpoints on close, so it cannot
+ * hold up the server's appends.
+ */
+export function openStore(file: string, opts: { readonly?: boolean } = {}): Store {
   let sqlite: Database.Database;
   try {
-    if (!isInMemory(file)) mkdirSync(dirname(file), { recursive: true });
-    sqlite = new Database(file);
+    if (!isInMemory(file) && !opts.readonly) mkdirSync(dirname(file), { recursive: true });
+    sqlite = new Database(file, opts.readonly ? { readonly: true, fileMustExist: true } : {});
   } catch (cause) {
     throw new StoreError('STORE_OPEN_FAILED', `cannot open database ${file}: ${(cause as Error).message}`, { cause });
   }
 
   try {
-    configure(sqlite);
     const db = drizzle({ client: sqlite, schema });
+    if (opts.readonly) {
+      sqlite.pragma('busy_timeout = 5000');
+      return { db, sqlite, close: () => sqlite.close() };
+    }
+    configure(sqlite);
     migrate(db, { migrationsFolder });
     return { db, sqlite, close: () => closeStore(sqlite) };
   } catch (cause) {

@@ -161,4 +161,16 @@ S('an unusable file fails with STORE_OPEN_FAILED', (ctx) => {
   }
 });
 
+S('a readonly reader beside the writer reads, refuses writes, and leaves the writer\'s WAL alone', (ctx) => {
+  const file = ctx.tmp.path('data', 'skylapse.db');
+  const writer = open(ctx, file);
+  writer.sqlite.prepare("INSERT INTO events (stream, version, type, data, at) VALUES ('camera', 1, 'x', '{}', 1)").run();
+  const reader = openStore(file, { readonly: true });
+  assert.is((reader.sqlite.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n, 1);
+  assert.throws(() => reader.sqlite.prepare("INSERT INTO events (stream, version, type, data, at) VALUES ('camera', 2, 'x', '{}', 1)").run(), /readonly/);
+  reader.close();
+  assert.ok(existsSync(`${file}-wal`), 'the reader checkpointed the writer\'s WAL away');
+  assert.throws(() => openStore(ctx.tmp.path('missing.db'), { readonly: true }), (e: unknown) => e instanceof StoreError && e.code === 'STORE_OPEN_FAILED');
+});
+
 S.run();
