@@ -39,7 +39,16 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
   const store = openStore(join(o.dataDir, 'skylapse.db'));
   const log = new EventLog(store);
   const camera = new CcapiCamera({ baseUrl, clock, logger: logger.child({ component: 'ccapi' }) });
-  const controller = new Controller({ store, log, camera, simulated: sim !== undefined, clock, logger: logger.child({ component: 'controller' }) });
+  const controller = new Controller({
+    store,
+    log,
+    camera,
+    simulated: sim !== undefined,
+    clock,
+    logger: logger.child({ component: 'controller' }),
+    // The log is the promise: if it cannot be written, stop at once and let the supervisor restart into recovery.
+    onFatal: () => process.exit(70),
+  });
   controller.start();
 
   const app = await buildHttp({ controller, clock, logger, version: o.version });

@@ -80,22 +80,30 @@ export class JournaledStream<M extends AnyStateMachine> {
 /**
  * Starts a live actor whose every incoming event is journaled first. XState reports each event delivered to the
  * root (`@xstate.event`) before the root's mailbox processes it; the append happens right there, synchronously.
+ * If the append fails the event must not be processed, and since it may come from a child (a resolved shutter
+ * promise) with nobody to tell, `onAppendFailed` decides: the server exits and recovers from the log on restart.
  */
 export function startJournaledActor<M extends AnyStateMachine>(
   journal: JournaledStream<M>,
   input: InputFrom<M>,
-  onError: (error: unknown) => void,
+  hooks: { onError: (error: unknown) => void; onAppendFailed: (error: unknown, event: AnyEventObject) => void },
 ): Actor<M> {
   let root: Actor<M> | undefined;
   const actor = createActor(journal.machine, {
     input,
     inspect: (ev) => {
-      if (ev.type === '@xstate.event' && ev.actorRef === root) journal.record(ev.event);
+      if (ev.type !== '@xstate.event' || ev.actorRef !== root) return;
+      try {
+        journal.record(ev.event);
+      } catch (error) {
+        hooks.onAppendFailed(error, ev.event);
+        throw error; // never let the actor process an event the log does not hold
+      }
     },
   } as Parameters<typeof createActor<M>>[1]);
   root = actor;
   // Without an error observer XState rethrows actor errors from a timer, which would kill the process.
-  actor.subscribe({ error: onError });
+  actor.subscribe({ error: hooks.onError });
   actor.start();
   return actor;
 }

@@ -27,6 +27,11 @@ export interface ControllerOptions {
   logger: Logger;
   /** How often the camera's battery, card and temperature are read while connected. */
   statusIntervalMs?: number;
+  /**
+   * Called when an event cannot be appended to the log. The event is then not processed, so the service can no
+   * longer keep its promise; the server exits here and recovers from the log on restart. Default: rethrow.
+   */
+  onFatal?: (error: unknown) => void;
 }
 
 type Live<M extends CameraMachine | SessionMachine> = { journal: JournaledStream<M>; actor: Actor<M> };
@@ -67,7 +72,7 @@ export class Controller {
     const journal = new JournaledStream(this.cameraMachine, 'camera', this.o.log, this.o.clock, {
       onTransition: (t) => this.emit(cameraBroadcast(t)),
     });
-    const actor = startJournaledActor(journal, { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated }, (e) => this.actorFailed('camera', e));
+    const actor = startJournaledActor(journal, { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated }, this.actorHooks('camera'));
     this.camera = { journal, actor };
   }
 
@@ -122,7 +127,7 @@ export class Controller {
       startedAt,
     };
     const journal = this.sessionJournal(id);
-    const actor = startJournaledActor(journal, { plan, anchorMono: clock.mono() }, (e) => this.actorFailed(`session:${id}`, e));
+    const actor = startJournaledActor(journal, { plan, anchorMono: clock.mono() }, this.actorHooks(`session:${id}`));
     this.active = { journal, actor };
     this.lastSession = journal;
     actor.subscribe({
@@ -223,7 +228,13 @@ export class Controller {
     for (const listener of this.listeners) listener(b);
   }
 
-  private actorFailed(stream: string, error: unknown): void {
-    this.o.logger.error({ err: error, stream }, 'machine actor failed');
+  private actorHooks(stream: string) {
+    return {
+      onError: (error: unknown) => this.o.logger.error({ err: error, stream }, 'machine actor failed'),
+      onAppendFailed: (error: unknown, event: { type: string }) => {
+        this.o.logger.fatal({ err: error, stream, event: event.type }, 'cannot append to the event log');
+        this.o.onFatal?.(error);
+      },
+    };
   }
 }

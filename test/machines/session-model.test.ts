@@ -102,7 +102,7 @@ S('on every path, replaying the log gives the live snapshot and the model state'
     const journal = new JournaledStream(h.machine, stream, log, systemClock, {
       project: (tx, recorded, emitted) => projectSessionFacts(tx, recorded, emitted as SessionFact[]),
     });
-    const actor = startJournaledActor(journal, input, (e) => assert.unreachable(String(e)));
+    const actor = startJournaledActor(journal, input, { onError: (e) => assert.unreachable(String(e)), onAppendFailed: (e) => assert.unreachable(String(e)) });
     for (const { event } of path.steps.slice(1)) await drive(actor, h, event as AnyEventObject);
 
     const live = comparable(actor.getSnapshot());
