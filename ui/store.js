@@ -121,11 +121,12 @@ export function describe(state, type, d) {
     case 'camera_status': {
       const bad = cam && cam.state !== 'connected' && cam.lastError;
       const attempt = cam?.attempt ? ` (attempt ${cam.attempt})` : '';
-      return {
-        level: cam?.state === 'offline' ? 'warn' : 'info',
-        text: `Camera ${cam?.state ?? 'status'}${attempt}${bad ? `: ${errText(cam.lastError)}` : ''}`,
-        key: 'camera_status',
-      };
+      // While connected a status broadcast means battery, card or temperature changed: say what they are now.
+      const text =
+        cam?.state === 'connected'
+          ? `Camera status: battery ${cam.status?.battery?.level || 'AC'}, temperature ${cam.status?.temperature ?? '—'}`
+          : `Camera ${cam?.state ?? 'status'}${attempt}${bad ? `: ${errText(cam.lastError)}` : ''}`;
+      return { level: cam?.state === 'offline' ? 'warn' : 'info', text, key: 'camera_status' };
     }
     case 'photo_taken': {
       if (d.photo || (!d.shot && d.sessionId === null)) {
