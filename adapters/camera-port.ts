@@ -54,6 +54,8 @@ export class CameraError extends Error {
     super(message);
     this.name = 'CameraError';
   }
+  /** Set by `shoot()`: how many shutter requests were sent before it gave up. */
+  attempts?: number;
 }
 
 export interface CameraPort {
@@ -65,7 +67,8 @@ export interface CameraPort {
   status(): Promise<CameraStatus>;
   /**
    * One release: presses the shutter (retrying transient refusals until `pressDeadlineMono`), then waits for the
-   * camera to report the file until `fileDeadlineMono`. Throws CameraError when no press was accepted.
+   * camera to report the file until `fileDeadlineMono`. Throws CameraError (with `attempts`) when no press was
+   * accepted.
    */
   shoot(opts: { pressDeadlineMono: number; fileDeadlineMono: number }): Promise<ShotResult>;
   /** Stops event watching and closes connections. */

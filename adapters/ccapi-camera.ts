@@ -107,6 +107,7 @@ export class CcapiCamera implements CameraPort {
           const retry = policy === 'until-deadline' || (policy === 'once' && !unknownRetried);
           if (!retry || this.clock.mono() + delay >= opts.pressDeadlineMono) {
             this.logger?.warn({ code: e.code, attempts, err: e.message }, 'shutter press failed');
+            e.attempts = attempts;
             throw e;
           }
           if (policy === 'once') unknownRetried = true;

@@ -31,7 +31,7 @@ export const shootActor = (camera: CameraPort, clock: Clock) =>
       return await camera.shoot({ pressDeadlineMono: input.pressDeadlineMono, fileDeadlineMono: input.fileDeadlineMono });
     } catch (error) {
       const info = errorInfo(error);
-      const attempts = (error as { attempts?: number }).attempts ?? 1;
+      const attempts = error instanceof CameraError ? (error.attempts ?? 1) : 1;
       const failure: ShotFailure = { ...info, fatal: FATAL_CODES.has(info.code), attempts, mono: clock.mono(), wall: clock.wall() };
       throw failure;
     }

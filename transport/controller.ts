@@ -105,6 +105,11 @@ export class Controller {
   startSession(cmd: StartIntervalometer) {
     if (this.active) throw new ProtocolError('SESSION_ACTIVE', 'A session is already running', { sessionId: this.active.journal.snapshot?.context.plan.id });
     const camera = this.requireCamera();
+    if (camera.status?.temperature?.includes('disablerelease')) {
+      throw new ProtocolError('CAMERA_ERROR', 'The camera is too hot to release the shutter (disablerelease); let it cool first', {
+        temperature: camera.status.temperature,
+      });
+    }
     const tvSeconds = camera.status?.tvSeconds ?? null;
     if (tvSeconds === null) {
       throw new ProtocolError('VALIDATION_ERROR', 'The camera reports no fixed shutter speed (bulb is not supported yet)', { tv: camera.status?.tv ?? null });

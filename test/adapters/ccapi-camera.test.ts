@@ -109,6 +109,7 @@ S('busy beyond the press deadline → BUSY', async () => {
     assert.ok(e.transient);
     assert.match(e.message, /Device busy/);
     assert.ok(sim.control.state().presses > 1, 'it retried');
+    assert.is(e.attempts, sim.control.state().presses, 'the error says how many presses were sent');
     assert.is(sim.control.state().shots, 0);
   } finally {
     await done(sim, camera);

@@ -9,6 +9,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { runCli, startServer, stopServer, type Server } from '../helpers/process.ts';
 
+// The predicates passed to waitForFunction run in the page; this is all of the DOM they touch.
+declare const document: { querySelector(selector: string): { textContent: string | null; getAttribute(name: string): string | null } | null };
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const S = suite('UI in a browser');
 let dataDir = '';
