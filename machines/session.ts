@@ -2,6 +2,7 @@
 // Pure: time and ids arrive in events and input; I/O happens in the named actors `deadline` and `shoot`,
 // whose real implementations adapters/ provide through `machine.provide`.
 import { and, assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import type { ShotResult } from '../adapters/camera-port.ts';
 import type { ErrorInfo, SessionFact, SessionPlan, ShotRecord } from './session-facts.ts';
 
 export interface SessionInput {
@@ -23,16 +24,8 @@ export interface SessionContext {
   error: ErrorInfo | null;
 }
 
-/** What the `shoot` actor resolves with (see adapters/camera-port.ts ShotResult). */
-export interface ShotOutput {
-  triggerMono: number;
-  triggerWall: number;
-  latencyMs: number;
-  attempts: number;
-  file: string | null;
-  doneMono: number;
-  doneWall: number;
-}
+/** What the `shoot` actor resolves with: the camera port's result, as it is. */
+export type ShotOutput = ShotResult;
 
 /** What the `shoot` actor rejects with: a plain object, so it survives the JSON of the event log. */
 export interface ShotFailure extends ErrorInfo {

@@ -1,7 +1,7 @@
 // Read side for the CLI (`skylapse report …`) and the server: reports, open sessions, shot lists.
 // Times come both as epoch ms (`…At`, like the facts) and as UTC ISO-8601 text (`…AtIso`).
 import { and, asc, desc, eq, isNull, or } from 'drizzle-orm';
-import type { ErrorInfo, ShotResultKind } from '../machines/session-facts.ts';
+import type { ErrorInfo, ShotRecord, ShotResultKind } from '../machines/session-facts.ts';
 import type { Store } from './db.ts';
 import { sessions, shots } from './schema.ts';
 import { sessionReport } from './views.ts';
@@ -33,22 +33,11 @@ export interface ReportSummary {
   error: ErrorInfo | null;
 }
 
-export interface ShotRow {
+/** A logged shot as the store gives it back: the machine's record plus its session and readable times. */
+export interface ShotRow extends ShotRecord {
   sessionId: string;
-  /** 1-based slot number. */
-  number: number;
-  plannedAt: number;
   plannedAtIso: string;
-  plannedMono: number;
-  triggeredAt: number | null;
   triggeredAtIso: string | null;
-  triggerMono: number | null;
-  latenessMs: number | null;
-  latencyMs: number | null;
-  attempts: number;
-  file: string | null;
-  result: ShotResultKind;
-  error: ErrorInfo | null;
 }
 
 export interface OpenSession {
