@@ -1,7 +1,7 @@
 // Read side for the CLI (`skylapse report …`) and the server: reports, open sessions, shot lists.
 // Times come both as epoch ms (`…At`, like the facts) and as UTC ISO-8601 text (`…AtIso`).
 import { and, asc, desc, eq, isNull, or } from 'drizzle-orm';
-import type { ErrorInfo, ShotRecord, ShotResultKind } from '../machines/session-facts.ts';
+import type { ErrorInfo, ShotRecord } from '../machines/session-facts.ts';
 import type { Store } from './db.ts';
 import { sessions, shots } from './schema.ts';
 import { sessionReport } from './views.ts';
