@@ -63,6 +63,13 @@ S('malformed messages get one error each and change nothing', async () => {
   assert.equal((await client.request('get_camera_status')).data.camera.state, before.camera.state);
   assert.is(client.messages.filter((m) => m.type === 'intervalometer_started').length, 0);
   client.close();
+
+  // A frame over the 64 KiB limit closes that connection (1009) and nothing else.
+  const big = await connectedClient(server!.url);
+  const closed = new Promise<number>((resolve) => big.ws.on('close', resolve));
+  big.sendRaw(JSON.stringify({ type: 'ping', id: 1, data: { pad: 'x'.repeat(70_000) } }));
+  assert.is(await closed, 1009);
+  assert.is((await fetch(`${server!.url}/health`)).status, 200);
 });
 
 S('a 5-shot session runs to completion and becomes a report', async () => {
