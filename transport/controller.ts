@@ -230,6 +230,9 @@ export class Controller {
   }
 
   private emit(b: Broadcast): void {
+    // The event log is the record; the log line is for whoever reads the journal at 3 a.m.
+    const routine = b.type === 'photo_taken' || b.type === 'intervalometer_update' || b.type === 'camera_status';
+    this.o.logger[routine ? 'debug' : 'info']({ seq: b.seq, type: b.type }, 'transition');
     for (const listener of this.listeners) listener(b);
   }
 
