@@ -41,7 +41,7 @@ export const connectActor = (camera: CameraPort, clock: Clock) =>
   fromPromise<ConnectOutput>(async () => {
     try {
       const { info, status } = await camera.connect();
-      return { info, status, mono: clock.mono(), wall: clock.wall() };
+      return { baseUrl: camera.baseUrl, info, status, mono: clock.mono(), wall: clock.wall() };
     } catch (error) {
       const failure: CameraFailure = { ...errorInfo(error), mono: clock.mono(), wall: clock.wall() };
       throw failure;

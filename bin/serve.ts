@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { CcapiCamera } from '../adapters/ccapi-camera.ts';
+import { DiscoveringCamera } from '../adapters/ssdp/discovering-camera.ts';
 import { startSimulator, type SimulatedCamera } from '../adapters/camera-sim/index.ts';
 import { systemClock } from '../adapters/clock.ts';
 import { openStore } from '../store/db.ts';
@@ -23,22 +24,21 @@ export interface ServeOptions {
 export async function serve(o: ServeOptions): Promise<{ port: number; close(): Promise<void> }> {
   const clock = systemClock;
   const { logger } = o;
-  if (o.camera === 'auto') {
-    throw new Error('--camera auto needs SSDP discovery, which skylapse does not have yet: pass sim or the camera\'s CCAPI URL');
-  }
   let sim: SimulatedCamera | undefined;
   let baseUrl = o.camera;
   if (o.camera === 'sim') {
     sim = await startSimulator({ clock, logger: logger.child({ component: 'camera-sim' }) });
     baseUrl = sim.url;
     logger.warn({ url: baseUrl }, 'SIMULATED CAMERA: no real camera is configured; shots go to the built-in simulator');
-  } else if (!/^https?:\/\/[^/]+\/ccapi\/?$/.test(baseUrl)) {
+  } else if (o.camera !== 'auto' && !/^https?:\/\/[^/]+\/ccapi\/?$/.test(baseUrl)) {
     throw new Error(`--camera must be sim, auto or a CCAPI base URL like http://192.168.4.2:8080/ccapi (got ${baseUrl})`);
   }
 
   const store = openStore(join(o.dataDir, 'skylapse.db'));
   const log = new EventLog(store);
-  const camera = new CcapiCamera({ baseUrl, clock, logger: logger.child({ component: 'ccapi' }) });
+  // `auto` searches by SSDP on every connection attempt, so a camera that came back on a new address is found again.
+  const ccapiLogger = logger.child({ component: 'ccapi' });
+  const camera = o.camera === 'auto' ? new DiscoveringCamera({ clock, logger: ccapiLogger }) : new CcapiCamera({ baseUrl, clock, logger: ccapiLogger });
   const controller = new Controller({
     store,
     log,

@@ -30,6 +30,8 @@ export interface CameraContext extends CameraInput {
 }
 
 export interface ConnectOutput {
+  /** Where the camera was reached; with discovery (`auto`) it is known only now. */
+  baseUrl: string;
   info: CameraInfo;
   status: CameraStatus;
   mono: number;
@@ -114,6 +116,7 @@ export const cameraMachine = setup({
         onDone: {
           target: 'connected',
           actions: assign(({ event }) => ({
+            baseUrl: event.output.baseUrl,
             info: event.output.info,
             status: event.output.status,
             attempt: 0,

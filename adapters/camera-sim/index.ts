@@ -10,6 +10,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { DEFAULT_TIMINGS, SimBody, type SimState, type SimTimings } from './body.ts';
 import { r50Topology } from './profile-r50.ts';
 import { ccapiRoutes, type Exchange } from './routes.ts';
+import { startSsdpResponder, type SsdpResponder } from './ssdp.ts';
 
 export { DEFAULT_TIMINGS, type SimTimings } from './body.ts';
 export { fileNameFor } from './shot-engine.ts';
@@ -23,6 +24,12 @@ export interface SimulatorOptions {
   /** Initial shutter speed in Canon notation. */
   tv?: string;
   logger?: Logger;
+  /**
+   * Opt-in: also behave as a Canon body on the LAN — answer SSDP M-SEARCH and announce NOTIFY alive/byebye on
+   * `address`, and serve the UPnP description on `descriptionPort` (default 49152). Joins multicast, so use it only on
+   * an interface made for it (tests: inside a network namespace).
+   */
+  ssdp?: { address: string; descriptionPort?: number };
 }
 
 export interface SimulatorState extends SimState {
@@ -46,6 +53,8 @@ export interface SimulatedCamera {
   url: string;
   port: number;
   control: SimControl;
+  /** Present when started with `ssdp`: the UUID announced and the description URL. */
+  ssdp?: { uuid: string; location: string };
   close(): Promise<void>;
 }
 
@@ -201,11 +210,37 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/ccapi`;
   log?.info({ url }, 'sim: camera listening');
 
+  let responder: SsdpResponder | undefined;
+  if (opts.ssdp) {
+    // X_accessURL must be reachable from the LAN: a wildcard listen address is replaced by the announced one.
+    const wildcard = host === '0.0.0.0' || host === '::';
+    const accessUrl = wildcard ? `http://${opts.ssdp.address}:${port}/ccapi` : url;
+    const info = body.deviceInformation();
+    try {
+      responder = await startSsdpResponder({
+        address: opts.ssdp.address,
+        descriptionPort: opts.ssdp.descriptionPort,
+        accessUrl,
+        mac: info.macaddress,
+        modelName: info.productname.replace(/^Canon /, ''),
+        serialNumber: info.serialnumber,
+        logger: log,
+      });
+    } catch (err) {
+      body.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw err;
+    }
+  }
+
   return {
     url,
     port,
     control,
+    ...(responder ? { ssdp: { uuid: responder.uuid, location: responder.location } } : {}),
     close: async () => {
+      await responder?.close(); // byebye while the CCAPI server is still up, as a camera powering down
       body.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

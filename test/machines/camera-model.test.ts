@@ -21,7 +21,7 @@ type Snap = ReturnType<typeof cameraMachine.transition>;
 function eventsFor(s: Snap): AnyEventObject[] {
   const t = (s.context.retryAt ?? 0) + 1;
   const failure: CameraFailure = { code: 'UNREACHABLE', message: 'refused', mono: t, wall: t };
-  const output: ConnectOutput = { info, status: status('normal'), mono: t, wall: t };
+  const output: ConnectOutput = { baseUrl: input.baseUrl, info, status: status('normal'), mono: t, wall: t };
   return [
     { type: 'xstate.done.actor.connect', output },
     { type: 'xstate.error.actor.connect', error: failure },

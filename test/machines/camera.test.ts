@@ -9,7 +9,7 @@ const S = suite('camera machine');
 const init = { type: 'xstate.init', input: { baseUrl: 'http://127.0.0.1:1/ccapi', simulated: true } };
 const info = { manufacturer: 'Canon Inc.', productname: 'Canon EOS R50', serialnumber: '1', firmwareversion: '1.1.0' };
 const status = { battery: null, storage: null, temperature: 'normal', tv: '1/125', tvSeconds: 0.008 };
-const connected = (mono: number): AnyEventObject => ({ type: 'xstate.done.actor.connect', output: { info, status, mono, wall: mono } });
+const connected = (mono: number): AnyEventObject => ({ type: 'xstate.done.actor.connect', output: { baseUrl: 'http://127.0.0.1:1/ccapi', info, status, mono, wall: mono } });
 const refused = (mono: number): AnyEventObject => ({ type: 'xstate.error.actor.connect', error: { code: 'UNREACHABLE', message: 'refused', mono, wall: mono } });
 const tick = (mono: number): AnyEventObject => ({ type: 'TICK', mono, wall: mono });
 const fold = (events: AnyEventObject[]) => replay(cameraMachine, [init, ...events])!;

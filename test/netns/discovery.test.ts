@@ -1,0 +1,282 @@
+// SSDP discovery over real multicast, inside two network namespaces this test creates and deletes (stack-notes §8):
+// "camera" runs the simulator with its SSDP responder (camera.ts), "controller" runs skylapse's discovery
+// (controller.ts). A veth pair joins only these two; nothing is sent anywhere else.
+// Needs root and iproute2; without them the suite reports itself skipped, with the reason.
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { buildMSearch } from '../../adapters/ssdp/messages.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const id = process.pid;
+const CAM_NS = `skl-cam-${id}`;
+const CTL_NS = `skl-ctl-${id}`;
+const CTL_IF = `skc${id}`.slice(0, 15);
+const CAM_IF = `skk${id}`.slice(0, 15);
+const CTL_IP = '10.77.0.1';
+const CAM_IP = '10.77.0.2';
+const CAM_IP_MOVED = '10.77.0.3';
+const UUID = '00000000-0000-0000-0001-7438B7E2735F'; // from the simulator's MAC 74:38:b7:e2:73:5f
+
+function ip(...args: string[]): { ok: boolean; err: string } {
+  const r = spawnSync('ip', args, { encoding: 'utf8', timeout: 10_000 });
+  if (r.error) return { ok: false, err: (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'ip (iproute2) is not installed' : r.error.message };
+  return { ok: r.status === 0, err: `ip ${args.join(' ')}: ${(r.stderr || r.stdout).trim() || `exit ${r.status}`}` };
+}
+
+/** Why namespaces cannot be used here, or null when they can (probed by creating and deleting one). */
+function unavailable(): string | null {
+  if (process.platform !== 'linux') return `network namespaces need Linux (this is ${process.platform})`;
+  if (process.getuid?.() !== 0) return 'not root (ip netns needs CAP_SYS_ADMIN and CAP_NET_ADMIN)';
+  const probe = `skl-probe-${id}`;
+  const add = ip('netns', 'add', probe);
+  if (!add.ok) return add.err;
+  ip('netns', 'del', probe);
+  return null;
+}
+
+const skipReason = unavailable();
+const S = suite('ssdp discovery in network namespaces');
+const test = skipReason ? S.skip : S;
+if (skipReason) console.log(`\n[netns] discovery suite SKIPPED: ${skipReason}\n`);
+
+function setUp(): void {
+  const steps: string[][] = [
+    ['netns', 'add', CAM_NS],
+    ['netns', 'add', CTL_NS],
+    ['link', 'add', CTL_IF, 'netns', CTL_NS, 'type', 'veth', 'peer', 'name', CAM_IF, 'netns', CAM_NS],
+    ['-n', CTL_NS, 'addr', 'add', `${CTL_IP}/24`, 'dev', CTL_IF],
+    ['-n', CAM_NS, 'addr', 'add', `${CAM_IP}/24`, 'dev', CAM_IF],
+    ['-n', CTL_NS, 'link', 'set', 'lo', 'up'],
+    ['-n', CTL_NS, 'link', 'set', CTL_IF, 'up'],
+    ['-n', CAM_NS, 'link', 'set', 'lo', 'up'],
+    ['-n', CAM_NS, 'link', 'set', CAM_IF, 'up'],
+    // Routes only after the links are up ("Device for nexthop is not up" otherwise).
+    ['-n', CTL_NS, 'route', 'add', '224.0.0.0/4', 'dev', CTL_IF],
+    ['-n', CAM_NS, 'route', 'add', '224.0.0.0/4', 'dev', CAM_IF],
+  ];
+  for (const step of steps) {
+    const r = ip(...step);
+    if (!r.ok) throw new Error(r.err);
+  }
+}
+
+let cleaned = false;
+function tearDown(): void {
+  if (cleaned) return;
+  cleaned = true;
+  for (const p of [controller?.child, camera?.child]) if (p && p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  ip('netns', 'del', CAM_NS); // deleting a namespace also deletes its end of the veth pair, and so the pair
+  ip('netns', 'del', CTL_NS);
+}
+// A crash must not leave namespaces behind either.
+process.once('exit', () => {
+  if (!skipReason) tearDown();
+});
+
+/** A script run with `ip netns exec`, speaking JSON lines on stdout. */
+class NsProcess {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly lines: Record<string, unknown>[] = [];
+  stderr = '';
+  private waiters: { match: (l: Record<string, unknown>) => boolean; resolve: (l: Record<string, unknown>) => void }[] = [];
+  private nextId = 1;
+  readonly exited: Promise<number | null>;
+
+  constructor(ns: string, script: string, args: string[] = []) {
+    this.child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--conditions=development', '--import', 'tsx', `test/netns/${script}`, ...args], { cwd: root });
+    this.child.stderr.on('data', (d: Buffer) => (this.stderr += d));
+    this.exited = new Promise((r) => this.child.once('exit', (code) => r(code)));
+    createInterface({ input: this.child.stdout }).on('line', (text) => {
+      let line: Record<string, unknown>;
+      try {
+        line = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      this.lines.push(line);
+      this.waiters = this.waiters.filter((w) => (w.match(line) ? (w.resolve(line), false) : true));
+    });
+  }
+
+  /** The first line (already seen or still to come) that matches; fails after `timeoutMs` or if the process exits. */
+  wait(match: (l: Record<string, unknown>) => boolean, what: string, timeoutMs = 15_000): Promise<Record<string, unknown>> {
+    const seen = this.lines.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}\n${this.stderr}`)), timeoutMs);
+      void this.exited.then((code) => reject(new Error(`process exited (${code}) while waiting for ${what}\n${this.stderr}`)));
+      this.waiters.push({
+        match,
+        resolve: (l) => {
+          clearTimeout(timer);
+          resolve(l);
+        },
+      });
+    });
+  }
+
+  command(cmd: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>> {
+    const id = this.nextId++;
+    this.child.stdin.write(JSON.stringify({ id, ...cmd }) + '\n');
+    return this.wait((l) => l.id === id, `reply to ${JSON.stringify(cmd)}`, timeoutMs);
+  }
+
+  async stop(signal: NodeJS.Signals): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}
+
+let controller: NsProcess | undefined;
+let camera: NsProcess | undefined;
+
+async function startCamera(address: string): Promise<{ url: string; uuid: string; location: string }> {
+  camera = new NsProcess(CAM_NS, 'camera.ts', [address]);
+  const ready = await camera.wait((l) => typeof l.url === 'string', 'the camera simulator');
+  return ready as unknown as { url: string; uuid: string; location: string };
+}
+
+S.before(async () => {
+  if (skipReason) return;
+  setUp();
+  controller = new NsProcess(CTL_NS, 'controller.ts');
+  await controller.wait((l) => l.ready === true, 'the controller');
+});
+
+S.after(async () => {
+  if (skipReason) return;
+  await camera?.stop('SIGKILL');
+  if (controller) {
+    controller.child.stdin.end();
+    await controller.stop('SIGKILL');
+  }
+  tearDown();
+});
+
+const ctl = () => {
+  if (!controller) throw new Error('controller not started');
+  return controller;
+};
+
+test('no camera on the link: UNREACHABLE "no camera answered", after the timeout', async () => {
+  const r = await ctl().command({ cmd: 'discover', timeoutMs: 2_000, tries: 2 });
+  assert.is(r.ok, false);
+  assert.is(r.code, 'UNREACHABLE');
+  assert.match(String(r.message), /no camera answered/);
+  assert.match(String(r.message), new RegExp(`${CTL_IF} ${CTL_IP.replace(/\./g, '\\.')}`)); // searched on the veth
+});
+
+test('M-SEARCH finds the camera: accessUrl is the simulator\'s in-namespace CCAPI root', async () => {
+  const cam = await startCamera(CAM_IP);
+  assert.is(cam.url, `http://${CAM_IP}:8080/ccapi`);
+  assert.is(cam.uuid, UUID);
+  const r = await ctl().command({ cmd: 'discover', timeoutMs: 8_000 });
+  assert.is(r.ok, true, JSON.stringify(r));
+  assert.equal(r.camera, {
+    uuid: UUID,
+    accessUrl: `http://${CAM_IP}:8080/ccapi`,
+    modelName: 'EOS R50',
+    friendlyName: 'Degital Camera',
+    manufacturer: 'Canon',
+    serialNumber: '012345678901',
+    location: `http://${CAM_IP}:49152/upnp/CameraDevDesc.xml`,
+    address: CAM_IP,
+    onService: false,
+  });
+});
+
+test('the strict responder answers our exact datagram and ignores the prior system\'s (B1)', async () => {
+  const good = await ctl().command({ cmd: 'raw', text: buildMSearch().toString('latin1'), listenMs: 2_000 });
+  const replies = good.replies as string[];
+  assert.is(replies.length, 1);
+  assert.ok(replies[0]?.startsWith('HTTP/1.1 200 OK\r\n'));
+  assert.ok(replies[0]?.includes(`\r\nLocation: http://${CAM_IP}:49152/upnp/CameraDevDesc.xml\r\n`)); // Canon's case
+  const broken = buildMSearch().toString('latin1').replace(/\r\n/g, '\\r\\n');
+  const bad = await ctl().command({ cmd: 'raw', text: broken, listenMs: 2_000 });
+  assert.equal(bad.replies, []);
+  const all = await ctl().command({ cmd: 'raw', text: buildMSearch({ st: 'ssdp:all' }).toString('latin1'), listenMs: 2_000 });
+  assert.is((all.replies as string[]).length, 4); // root device, uuid, device type, service type
+});
+
+test('DiscoveringCamera connects: device information of an R50', async () => {
+  const r = await ctl().command({ cmd: 'connect' }, 20_000);
+  assert.is(r.ok, true, JSON.stringify(r));
+  assert.is(r.baseUrl, `http://${CAM_IP}:8080/ccapi`);
+  assert.is((r.info as { productname: string }).productname, 'Canon EOS R50');
+});
+
+test('a camera back with a new address (no byebye) is reported moved; DiscoveringCamera follows it; byebye loses it', async () => {
+  const c = ctl();
+  type Ev = { type: string; camera?: { address: string; accessUrl: string } | null; previous?: { address: string; accessUrl: string }; reason?: string };
+  const event = (type: string) => (l: Record<string, unknown>) => (l.event as Ev | undefined)?.type === type;
+  const first = (type: string) => c.lines.map((l) => l.event as Ev | undefined).find((e) => e?.type === type);
+
+  // One M-SEARCH so the watcher knows the camera where it is now; from here on it only listens.
+  const watch = await c.command({ cmd: 'watch', search: true });
+  assert.is(watch.ok, true, JSON.stringify(watch));
+  await c.wait(event('found'), 'the watcher finding the camera');
+  assert.is(first('found')?.camera?.address, CAM_IP);
+
+  // Wi-Fi drops (no byebye) and the camera rejoins with a new DHCP lease. (Old address off first: deleting a primary
+  // address takes its secondaries with it. `replace` restores the multicast route if that went too.)
+  await camera?.stop('SIGKILL');
+  for (const step of [
+    ['-n', CAM_NS, 'addr', 'del', `${CAM_IP}/24`, 'dev', CAM_IF],
+    ['-n', CAM_NS, 'addr', 'add', `${CAM_IP_MOVED}/24`, 'dev', CAM_IF],
+    ['-n', CAM_NS, 'route', 'replace', '224.0.0.0/4', 'dev', CAM_IF],
+  ]) {
+    const r = ip(...step);
+    assert.ok(r.ok, r.err);
+  }
+  await startCamera(CAM_IP_MOVED);
+  // Its power-on NOTIFY burst reaches the passive socket: same UUID, new place (prior-art B2).
+  await c.wait(event('moved'), 'NOTIFY alive from the new address');
+  const moved = first('moved');
+  assert.is(moved?.previous?.address, CAM_IP);
+  assert.is(moved?.camera?.address, CAM_IP_MOVED);
+  assert.is(moved?.camera?.accessUrl, `http://${CAM_IP_MOVED}:8080/ccapi`);
+
+  // The camera port re-discovers on connect and swaps its CCAPI client for the new address.
+  const r = await c.command({ cmd: 'connect' }, 20_000);
+  assert.is(r.ok, true, JSON.stringify(r));
+  assert.is(r.baseUrl, `http://${CAM_IP_MOVED}:8080/ccapi`);
+
+  // Powering off says byebye.
+  assert.is(await camera?.stop('SIGTERM'), 0);
+  await c.wait(event('lost'), 'NOTIFY byebye');
+  assert.is(first('lost')?.reason, 'byebye');
+});
+
+test('skylapse serve --camera auto finds the camera and connects', async () => {
+  await startCamera(CAM_IP_MOVED);
+  const dataDir = mkdtempSync(join(tmpdir(), 'skylapse-auto-'));
+  const serve = spawn('ip', ['netns', 'exec', CTL_NS, process.execPath, '--import', 'tsx', 'bin/skylapse.ts', 'serve', '--camera', 'auto', '--port', '0', '--host', '127.0.0.1', '--data', dataDir], { cwd: root });
+  try {
+    const connected = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('serve --camera auto did not connect within 30 s')), 30_000);
+      createInterface({ input: serve.stdout }).on('line', (text) => {
+        try {
+          const entry = JSON.parse(text) as Record<string, unknown>;
+          if (entry.type === 'camera_connected') {
+            clearTimeout(timer);
+            resolve(entry);
+          }
+        } catch {
+          // not a log line
+        }
+      });
+    });
+    assert.type(connected.seq, 'number');
+  } finally {
+    serve.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+S.run();
