@@ -14,21 +14,13 @@ import { selectInterfaces, type SsdpInterface } from './interfaces.ts';
 import { buildMSearch, isCanonCamera, parseSsdp, SSDP_ADDRESS, SSDP_PORT, CANON_SERVICE_TYPE } from './messages.ts';
 import { SsdpRegistry } from './registry.ts';
 
-export interface DiscoveredCamera {
-  /** UUID from the USN (no `uuid:` prefix), e.g. `00000000-0000-0000-0001-7438B7E2735F`. */
-  uuid: string;
-  /** CCAPI root from X_accessURL, e.g. `http://192.168.4.2:8080/ccapi`. */
-  accessUrl: string;
-  modelName: string | null;
-  friendlyName: string | null;
-  manufacturer: string | null;
-  serialNumber: string | null;
+/** A camera found on the network: what its description says, plus where it was last heard from. */
+export interface DiscoveredCamera
+  extends Pick<CameraDescription, 'uuid' | 'accessUrl' | 'modelName' | 'friendlyName' | 'manufacturer' | 'serialNumber' | 'onService'> {
   /** Description URL the camera announced. */
   location: string;
   /** Source address of its last SSDP message. */
   address: string;
-  /** X_onService: true while another client holds the camera. */
-  onService: boolean | null;
 }
 
 export type WatcherEvent =
