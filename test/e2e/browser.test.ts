@@ -61,7 +61,14 @@ if (!existsSync(CHROMIUM)) {
     await page.fill('#f-shots', '');
     await page.fill('#f-title', 'Cut off');
     await page.click('#start-btn');
-    await page.waitForFunction(() => Number.parseInt(document.querySelector('#session-shots')?.textContent ?? '0', 10) >= 3, null, { timeout: 15_000 });
+    // The panel still shows the finished 3-shot session until the new one's broadcast arrives: wait for this one.
+    await page.waitForFunction(
+      () =>
+        document.querySelector('#session-title')?.textContent === 'Cut off' &&
+        Number.parseInt(document.querySelector('#session-shots')?.textContent ?? '0', 10) >= 3,
+      null,
+      { timeout: 15_000 },
+    );
     const port = server!.port;
     await stopServer(server!, 'SIGKILL');
     await page.waitForFunction(() => document.querySelector('#link')?.getAttribute('data-phase') !== 'open', null, { timeout: 15_000 });
