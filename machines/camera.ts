@@ -74,7 +74,7 @@ export const cameraMachine = setup({
     events: {} as CameraEvent,
   },
   actors: {
-    // Placeholders: adapters/camera-actors.ts provides the real ones. Pure replay never starts actors.
+    // Placeholders: adapters/machine-actors.ts provides the real ones. Pure replay never starts actors.
     connect: fromPromise<ConnectOutput>(async () => {
       throw new Error('connect actor not provided');
     }),

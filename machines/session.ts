@@ -58,15 +58,19 @@ export const lateToleranceMs = (intervalMs: number): number => intervalMs / 2;
 
 const plannedMono = (c: SessionContext, index: number): number => c.anchorMono + index * c.plan.intervalMs;
 const plannedWall = (c: SessionContext, index: number): number => c.plan.startedAt + index * c.plan.intervalMs;
-const isLastSlot = (c: SessionContext, index: number): boolean =>
-  c.plan.stopCondition === 'stop-after' && c.plan.totalShots !== null && index + 1 >= c.plan.totalShots;
+/** Number of slots in the plan; null for an unlimited session. */
+const slotsEnd = (c: SessionContext): number | null => (c.plan.stopCondition === 'stop-after' ? c.plan.totalShots : null);
+const isLastSlot = (c: SessionContext, index: number): boolean => {
+  const end = slotsEnd(c);
+  return end !== null && index + 1 >= end;
+};
 
 /** First slot index that can still be shot at `mono`, never beyond the plan's last slot. */
 function firstTakeableSlot(c: SessionContext, mono: number): number {
   const tolerance = lateToleranceMs(c.plan.intervalMs);
   const index = Math.max(c.nextIndex + 1, Math.ceil((mono - tolerance - c.anchorMono) / c.plan.intervalMs));
-  const total = c.plan.stopCondition === 'stop-after' ? c.plan.totalShots : null;
-  return total === null ? index : Math.min(index, total);
+  const end = slotsEnd(c);
+  return end === null ? index : Math.min(index, end);
 }
 
 function skippedRecords(c: SessionContext, until: number): ShotRecord[] {
@@ -154,8 +158,6 @@ function end(enqueue: Enqueue, c: SessionContext, status: 'completed' | 'stopped
   enqueue.emit({ type: 'session.ended', sessionId: c.plan.id, status, endedAt: at, error });
 }
 
-const slotsEnd = (c: SessionContext): number | null => (c.plan.stopCondition === 'stop-after' ? c.plan.totalShots : null);
-
 export const sessionMachine = setup({
   types: {
     input: {} as SessionInput,
@@ -164,7 +166,7 @@ export const sessionMachine = setup({
     emitted: {} as SessionFact,
   },
   actors: {
-    // Placeholders: adapters/session-actors.ts provides the real ones. Pure replay never starts actors.
+    // Placeholders: adapters/machine-actors.ts provides the real ones. Pure replay never starts actors.
     deadline: fromCallback<EventObject, { at: number }>(() => {
       throw new Error('deadline actor not provided');
     }),
