@@ -2,8 +2,9 @@
 // arrival through the event watcher. Shots and status reads never overlap (camera-api.md §8.6).
 
 import type { Logger } from 'pino';
-import { CameraError, type CameraInfo, type CameraPort, type CameraStatus, type ShotResult } from './camera-port.ts';
-import { systemClock, type Clock } from './clock.ts';
+import { CameraError, type CameraInfo, type CameraPort, type CameraStatus, type ShotResult } from '../machines/camera-port.ts';
+import type { Clock } from '../machines/clock.ts';
+import { systemClock } from './clock.ts';
 import { CcapiClient, DEFAULT_TIMEOUTS, type CameraDatetime, type CcapiTimeouts } from './ccapi/client.ts';
 import { CcapiError, retryPolicy } from './ccapi/errors.ts';
 import { EventWatcher, type EventWatcherOptions } from './ccapi/events.ts';

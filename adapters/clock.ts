@@ -1,11 +1,5 @@
-// Time enters skylapse only through a Clock: machines never read it, adapters stamp it onto events.
-// `mono` schedules (monotonic, unaffected by clock steps); `wall` only labels (epoch ms).
-export interface Clock {
-  mono(): number;
-  wall(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+// The clocks behind the Clock port (machines/clock.ts): the system's, and a manual one that tests move by hand.
+import type { Clock } from '../machines/clock.ts';
 
 export const systemClock: Clock = {
   mono: () => performance.now(),

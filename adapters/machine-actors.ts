@@ -4,8 +4,8 @@ import { fromCallback, fromPromise, type EventObject } from 'xstate';
 import type { Logger } from 'pino';
 import type { CameraFailure, ConnectOutput } from '../machines/camera.ts';
 import type { ShootInput, ShotFailure, ShotOutput } from '../machines/session.ts';
-import { CameraError, type CameraPort, type CameraStatus } from './camera-port.ts';
-import type { Clock } from './clock.ts';
+import { CameraError, type CameraPort, type CameraStatus } from '../machines/camera-port.ts';
+import type { Clock } from '../machines/clock.ts';
 
 /** Sends `{type:'TICK', mono, wall}` once `clock.mono()` reaches the absolute deadline `at` (at once if past). */
 export const deadlineActor = (clock: Clock) =>

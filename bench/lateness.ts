@@ -10,7 +10,7 @@ import { systemClock } from '../adapters/clock.ts';
 import { openStore } from '../store/db.ts';
 import { EventLog } from '../store/event-log.ts';
 import { getSessionShots } from '../store/reports.ts';
-import { Controller } from '../transport/controller.ts';
+import { Controller } from '../app/controller.ts';
 import { fmt, summary } from './stats.ts';
 
 export async function benchLateness(shots = Number(process.env.BENCH_SHOTS ?? 200), intervalMs = 500) {

@@ -7,7 +7,7 @@ import { startSimulator, type SimulatedCamera } from '../adapters/camera-sim/ind
 import { systemClock } from '../adapters/clock.ts';
 import { openStore } from '../store/db.ts';
 import { EventLog } from '../store/event-log.ts';
-import { Controller } from '../transport/controller.ts';
+import { Controller } from '../app/controller.ts';
 import { buildHttp } from '../transport/http.ts';
 import { attachWebSocket } from '../transport/ws.ts';
 

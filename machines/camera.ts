@@ -1,7 +1,7 @@
 // The camera connection: connecting → connected ⇄ reconnecting (backoff) → offline, logged as stream `camera`.
 // Pure: the named actors `connect`, `monitor` and `deadline` do the I/O and stamp times onto the events they send.
 import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
-import type { CameraInfo, CameraStatus } from '../adapters/camera-port.ts';
+import type { CameraInfo, CameraStatus } from './camera-port.ts';
 import type { ErrorInfo } from './session-facts.ts';
 
 export interface CameraInput {

@@ -2,7 +2,7 @@
 // Pure: time and ids arrive in events and input; I/O happens in the named actors `deadline` and `shoot`,
 // whose real implementations adapters/ provide through `machine.provide`.
 import { and, assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
-import type { ShotResult } from '../adapters/camera-port.ts';
+import type { ShotResult } from './camera-port.ts';
 import type { ErrorInfo, SessionFact, SessionPlan, ShotRecord } from './session-facts.ts';
 
 export interface SessionInput {

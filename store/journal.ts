@@ -2,7 +2,7 @@
 // transition() first; if it changes anything it is appended (with its projections, in one transaction) before the
 // live actor processes it, so nothing acts on, or shows, a transition the log does not hold.
 import { createActor, type Actor, type AnyEventObject, type AnyStateMachine, type EventObject, type InputFrom, type SnapshotFrom } from 'xstate';
-import type { Clock } from '../adapters/clock.ts';
+import type { Clock } from '../machines/clock.ts';
 import { INIT_EVENT, replay, step } from '../machines/replay.ts';
 import type { EventLog, RecordedEvent, Tx } from './event-log.ts';
 

@@ -1,5 +1,5 @@
 // Maps each validated command to the controller. Replies are built by the caller; this only decides the data.
-import type { Controller } from './controller.ts';
+import type { Controller } from '../app/controller.ts';
 import type { CommandData, CommandType, StartIntervalometer } from './protocol.ts';
 
 type Handler<T extends CommandType> = (c: Controller, data: CommandData<T>, now: number) => unknown;

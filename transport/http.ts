@@ -3,8 +3,8 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify from 'fastify';
 import type { Logger } from 'pino';
-import type { Clock } from '../adapters/clock.ts';
-import type { Controller } from './controller.ts';
+import type { Clock } from '../machines/clock.ts';
+import type { Controller } from '../app/controller.ts';
 import { errorMessage, ProtocolError } from './protocol.ts';
 
 const uiDir = fileURLToPath(new URL('../ui/', import.meta.url));

@@ -5,9 +5,9 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { Clock } from '../adapters/clock.ts';
+import type { Clock } from '../machines/clock.ts';
 import { runCommand } from './commands.ts';
-import type { Controller } from './controller.ts';
+import type { Controller } from '../app/controller.ts';
 import { COMMANDS, errorMessage, parseMessage, ProtocolError, resultMessage, type Broadcast } from './protocol.ts';
 
 export interface WsOptions {

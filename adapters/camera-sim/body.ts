@@ -1,7 +1,7 @@
 // The simulated camera body: battery, card, clock, settings, the shot engine, event queue and injected faults.
 // Pure state on the injected clock; HTTP lives in routes.ts and index.ts.
 
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../machines/clock.ts';
 import { isBulb, parseTv } from '../ccapi/tv.ts';
 import { formatCanonDatetime } from '../ccapi/datetime.ts';
 import { PollHub } from './poll-hub.ts';

@@ -1,6 +1,6 @@
 // Timers on the simulator's clock that can all be cancelled at once, so close()/reset() leave nothing pending
 // (a 30 s poll hold on the system clock would otherwise keep a test process alive).
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../machines/clock.ts';
 
 export class TimerSet {
   private readonly handles = new Set<unknown>();

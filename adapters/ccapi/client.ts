@@ -2,7 +2,7 @@
 // fails with NOT_SUPPORTED before any request is sent.
 
 import type { Logger } from 'pino';
-import type { CameraInfo } from '../camera-port.ts';
+import type { CameraInfo } from '../../machines/camera-port.ts';
 import { CcapiError, cameraMessageOf } from './errors.ts';
 import type { CcapiHttp, HttpMethod, Lane } from './http.ts';
 import {

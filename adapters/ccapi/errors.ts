@@ -1,7 +1,7 @@
 // Maps CCAPI answers and transport failures onto CameraError (camera-api.md §4). Every message names the request
 // and carries the camera's own text so logs and the UI can show what the camera said.
 
-import { CameraError, type CameraErrorCode } from '../camera-port.ts';
+import { CameraError, type CameraErrorCode } from '../../machines/camera-port.ts';
 
 /** Refusals that clear by themselves within a shot's deadline. */
 const TRANSIENT_503 = new Set(['Device busy', 'During shooting or recording', 'Taken in preparation']);

@@ -3,10 +3,10 @@
 // reported between the press and the wait is never lost (events can arrive ≈ 640 ms after a press, camera-api §3.12).
 
 import type { Logger } from 'pino';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../machines/clock.ts';
 import type { CcapiClient } from './client.ts';
 import { cameraMessageOf } from './errors.ts';
-import { CameraError } from '../camera-port.ts';
+import { CameraError } from '../../machines/camera-port.ts';
 import { sleep } from './sleep.ts';
 
 export interface EventWatcherOptions {

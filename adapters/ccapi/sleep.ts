@@ -1,5 +1,5 @@
 // A pause on the injected clock that ends early (without error) when `signal` aborts, so loops stop promptly.
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../machines/clock.ts';
 
 export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

@@ -3,7 +3,7 @@
 // `ns:` string; the CCAPI root is taken whole from it — scheme, host and port — not rebuilt from the SSDP sender
 // (prior-art B2).
 
-import { CameraError } from '../camera-port.ts';
+import { CameraError } from '../../machines/camera-port.ts';
 import { scanXml, XmlSyntaxError, type XmlElement } from './xml.ts';
 
 export const UPNP_DEVICE_NS = 'urn:schemas-upnp-org:device-1-0';

@@ -3,9 +3,10 @@
 // X_accessURL (a new one whenever that URL changes).
 
 import type { Logger } from 'pino';
-import { CameraError, type CameraInfo, type CameraPort, type CameraStatus, type ShotResult } from '../camera-port.ts';
+import { CameraError, type CameraInfo, type CameraPort, type CameraStatus, type ShotResult } from '../../machines/camera-port.ts';
 import { CcapiCamera, type CcapiCameraOptions } from '../ccapi-camera.ts';
-import { systemClock, type Clock } from '../clock.ts';
+import type { Clock } from '../../machines/clock.ts';
+import { systemClock } from '../clock.ts';
 import { Mutex } from '../ccapi/mutex.ts';
 import { discoverCamera, type DiscoveredCamera, type DiscoverOptions } from './discovery.ts';
 

@@ -7,8 +7,9 @@
 import dgram from 'node:dgram';
 import type { Logger } from 'pino';
 import { Agent, fetch } from 'undici';
-import { CameraError } from '../camera-port.ts';
-import { systemClock, type Clock } from '../clock.ts';
+import { CameraError } from '../../machines/camera-port.ts';
+import type { Clock } from '../../machines/clock.ts';
+import { systemClock } from '../clock.ts';
 import { parseDescription, type CameraDescription } from './description.ts';
 import { selectInterfaces, type SsdpInterface } from './interfaces.ts';
 import { buildMSearch, isCanonCamera, parseSsdp, SSDP_ADDRESS, SSDP_PORT, CANON_SERVICE_TYPE } from './messages.ts';

@@ -3,7 +3,7 @@
 
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { isIPv4 } from 'node:net';
-import { CameraError } from '../camera-port.ts';
+import { CameraError } from '../../machines/camera-port.ts';
 
 export interface SsdpInterface {
   /** Interface name, or the address itself when it was given as an address. */

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CameraError } from '../../adapters/camera-port.ts';
+import { CameraError } from '../../machines/camera-port.ts';
 import { CcapiCamera, type CcapiCameraOptions } from '../../adapters/ccapi-camera.ts';
 import { startSimulator, type SimulatedCamera, type SimulatorOptions } from '../../adapters/camera-sim/index.ts';
 import { CcapiClient } from '../../adapters/ccapi/client.ts';

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CameraError } from '../../adapters/camera-port.ts';
+import { CameraError } from '../../machines/camera-port.ts';
 import { httpError, networkError, retryPolicy } from '../../adapters/ccapi/errors.ts';
 
 const S = suite('ccapi error mapping');

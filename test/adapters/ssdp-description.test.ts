@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CameraError } from '../../adapters/camera-port.ts';
+import { CameraError } from '../../machines/camera-port.ts';
 import { descriptionXml } from '../../adapters/camera-sim/ssdp.ts';
 import { parseDescription } from '../../adapters/ssdp/description.ts';
 import { scanXml } from '../../adapters/ssdp/xml.ts';

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CameraError } from '../../adapters/camera-port.ts';
+import { CameraError } from '../../machines/camera-port.ts';
 import { startSimulator } from '../../adapters/camera-sim/index.ts';
 import { descriptionXml, notifyAlive, notifyByebye, searchReply } from '../../adapters/camera-sim/ssdp.ts';
 import { DiscoveringCamera } from '../../adapters/ssdp/discovering-camera.ts';

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CameraError } from '../../adapters/camera-port.ts';
+import { CameraError } from '../../machines/camera-port.ts';
 import { selectInterfaces } from '../../adapters/ssdp/interfaces.ts';
 import { SsdpRegistry } from '../../adapters/ssdp/registry.ts';
 

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CameraError } from '../../adapters/camera-port.ts';
+import { CameraError } from '../../machines/camera-port.ts';
 import { Topology } from '../../adapters/ccapi/topology.ts';
 import { r50Topology } from '../../adapters/camera-sim/profile-r50.ts';
 

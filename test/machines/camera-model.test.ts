@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { fromCallback, fromPromise, type AnyEventObject, type EventObject } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { ManualClock } from '../../adapters/clock.ts';
-import type { CameraStatus } from '../../adapters/camera-port.ts';
+import type { CameraStatus } from '../../machines/camera-port.ts';
 import { cameraMachine, retryDelaysMs, type CameraFailure, type ConnectOutput } from '../../machines/camera.ts';
 import { replay } from '../../machines/replay.ts';
 import { openStore } from '../../store/db.ts';

@@ -4,7 +4,7 @@
 import dgram from 'node:dgram';
 import { createInterface } from 'node:readline';
 import pino from 'pino';
-import { CameraError } from '../../adapters/camera-port.ts';
+import { CameraError } from '../../machines/camera-port.ts';
 import { DiscoveringCamera } from '../../adapters/ssdp/discovering-camera.ts';
 import { discoverCamera, SsdpWatcher } from '../../adapters/ssdp/discovery.ts';
 

@@ -4,8 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Actor, SnapshotFrom } from 'xstate';
-import type { CameraPort } from '../adapters/camera-port.ts';
-import type { Clock } from '../adapters/clock.ts';
+import type { CameraPort } from '../machines/camera-port.ts';
+import type { Clock } from '../machines/clock.ts';
 import { connectActor, deadlineActor, monitorActor, shootActor } from '../adapters/machine-actors.ts';
 import { cameraMachine, type CameraMachine } from '../machines/camera.ts';
 import type { SessionFact } from '../machines/session-facts.ts';
@@ -15,8 +15,8 @@ import { JournaledStream, startJournaledActor, type Transition } from '../store/
 import { projectSessionFacts } from '../store/projections.ts';
 import { getReport, getSessionShots, openSessions } from '../store/reports.ts';
 import type { Store } from '../store/db.ts';
-import { ProtocolError, type Broadcast, type StartIntervalometer } from './protocol.ts';
-import { cameraBroadcast, cameraView, sessionBroadcast, sessionView, unsavedSessionView } from './views.ts';
+import { ProtocolError, type Broadcast, type StartIntervalometer } from '../transport/protocol.ts';
+import { cameraBroadcast, cameraView, sessionBroadcast, sessionView, unsavedSessionView } from '../transport/views.ts';
 
 export interface ControllerOptions {
   store: Store;
