@@ -1,15 +1,27 @@
-// CameraPort over Canon CCAPI: topology negotiation, status reads, shutter with bounded busy retries, and file
-// arrival through the event watcher. Shots and status reads never overlap (camera-api.md §8.6).
+// CameraPort over Canon CCAPI: topology negotiation, status reads, at most one exposure per release, and files
+// matched to the release that made them. The rules (what is retried, what counts as evidence, how files are
+// attributed, when status reads wait) are in docs/camera-notes.md.
 
 import type { Logger } from 'pino';
-import { CameraError, type CameraInfo, type CameraPort, type CameraStatus, type ShotResult } from '../machines/camera-port.ts';
+import {
+  CameraError,
+  type CameraInfo,
+  type CameraPort,
+  type CameraStatus,
+  type CardFile,
+  type LateFiles,
+  type ShotRequest,
+  type ShotResult,
+} from '../machines/camera-port.ts';
 import type { Clock } from '../machines/clock.ts';
 import { systemClock } from './clock.ts';
-import { CcapiClient, DEFAULT_TIMEOUTS, type CameraDatetime, type CcapiTimeouts } from './ccapi/client.ts';
-import { CcapiError, retryPolicy } from './ccapi/errors.ts';
+import { filesSince, listFilesAfter, newestFile } from './ccapi/card-listing.ts';
+import { CcapiClient, DEFAULT_TIMEOUTS, type CameraDatetime, type CcapiTimeouts, type Setting } from './ccapi/client.ts';
+import { CcapiError, pressOutcome } from './ccapi/errors.ts';
 import { EventWatcher, type EventWatcherOptions } from './ccapi/events.ts';
 import { CcapiHttp } from './ccapi/http.ts';
 import { Mutex } from './ccapi/mutex.ts';
+import { ReleaseLedger, type Release } from './ccapi/release-ledger.ts';
 import { sleep } from './ccapi/sleep.ts';
 import { parseTv } from './ccapi/tv.ts';
 
@@ -19,13 +31,23 @@ export interface CcapiCameraOptions {
   clock?: Clock;
   logger?: Logger;
   timeouts?: Partial<CcapiTimeouts>;
-  /** Shutter retry pause after a transient refusal: starts at firstMs, doubles up to maxMs. */
+  /** Shutter retry pause after a refusal that surely did not fire: starts at firstMs, doubles up to maxMs. */
   pressRetry?: { firstMs?: number; maxMs?: number };
-  /** Event watcher tuning (backoff after failed polls). */
-  watcher?: Pick<EventWatcherOptions, 'backoffMinMs' | 'backoffMaxMs' | 'alreadyStartedDelayMs' | 'immediateIntervalMs'>;
+  /** After a lost press answer: how often the card is listed for evidence while the press window is open. */
+  evidenceIntervalMs?: number;
+  /** Event watcher tuning (backoff after failed polls, the empty-poll floor). */
+  watcher?: Pick<
+    EventWatcherOptions,
+    'backoffMinMs' | 'backoffMaxMs' | 'alreadyStartedDelayMs' | 'immediateIntervalMs' | 'emptyFloorMs'
+  >;
   /** Every camera event (changed keys only), e.g. to pick up battery or temperature changes. */
   onEvent?: (event: Record<string, unknown>) => void;
 }
+
+/** How long status reads stay held back after a shot returned without all its files (camera still busy). */
+const QUIET_AFTER_SHOT_MS = 5_000;
+/** filesSince waits this long in all for a camera that refuses listings because it is shooting. */
+const LISTING_BUSY_MS = 10_000;
 
 export class CcapiCamera implements CameraPort {
   readonly baseUrl: string;
@@ -34,11 +56,18 @@ export class CcapiCamera implements CameraPort {
   private readonly timeouts: CcapiTimeouts;
   private readonly retryFirstMs: number;
   private readonly retryMaxMs: number;
-  private readonly lock = new Mutex();
+  private readonly evidenceIntervalMs: number;
+  /** connect() and close() one at a time. */
+  private readonly lifecycle = new Mutex();
+  /** One release at a time. */
+  private readonly shots = new Mutex();
+  private readonly lateListeners = new Set<(late: LateFiles) => void>();
+  private readonly ledger: ReleaseLedger;
   private http: CcapiHttp | null = null;
   private client: CcapiClient | null = null;
   private watcher: EventWatcher | null = null;
-  private lastTvSeconds: number | null = null;
+  private tvSeconds: number | null = null;
+  private filesPerRelease = 1;
 
   constructor(private readonly opts: CcapiCameraOptions) {
     this.baseUrl = opts.baseUrl;
@@ -47,11 +76,13 @@ export class CcapiCamera implements CameraPort {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
     this.retryFirstMs = opts.pressRetry?.firstMs ?? 50;
     this.retryMaxMs = opts.pressRetry?.maxMs ?? 400;
+    this.evidenceIntervalMs = opts.evidenceIntervalMs ?? 500;
+    this.ledger = new ReleaseLedger(this.clock, (late) => this.emitLate(late), this.logger);
   }
 
-  /** Topology, device information and status; clears a stale poll session and (re)starts the event watcher. */
+  /** Topology, device information and status; clears a stale poll session, reads the card, (re)starts the watcher. */
   async connect(): Promise<{ info: CameraInfo; status: CameraStatus }> {
-    return this.lock.run(async () => {
+    return this.lifecycle.run(async () => {
       await this.teardown();
       this.http = new CcapiHttp(this.baseUrl, this.logger, this.timeouts.statusMs);
       const client = new CcapiClient(this.http, this.timeouts, this.logger);
@@ -60,12 +91,14 @@ export class CcapiCamera implements CameraPort {
         await client.negotiate();
         const info = await client.deviceInformation();
         const status = await this.readStatus(client);
+        await this.readCard(client);
         this.watcher = new EventWatcher({
           ...this.opts.watcher,
           client,
           clock: this.clock,
           logger: this.logger,
-          onEvent: this.opts.onEvent,
+          onEvent: (event) => this.onCameraEvent(event),
+          onFiles: (paths, mono) => this.ledger.addFiles(paths, mono),
         });
         this.watcher.start();
         this.logger?.info({ productname: info.productname, firmware: info.firmwareversion }, 'camera connected');
@@ -77,65 +110,187 @@ export class CcapiCamera implements CameraPort {
     });
   }
 
-  /** Battery (ver100), storage, temperature and Tv. Waits for a shot in progress to finish first. */
+  /** Battery (ver100), storage, temperature and Tv. Waits while a shot is pressed or exposed. */
   async status(): Promise<CameraStatus> {
-    return this.lock.run(() => this.readStatus(this.connected().client));
+    return this.readStatus(this.connected());
   }
 
   /** The camera's clock (not part of CameraPort; used for time checks). */
   async datetime(): Promise<CameraDatetime> {
-    return this.lock.run(() => this.connected().client.datetime());
+    return this.connected().datetime();
   }
 
-  async shoot(opts: { pressDeadlineMono: number; fileDeadlineMono: number }): Promise<ShotResult> {
-    return this.lock.run(async () => {
-      const { client, watcher } = this.connected();
-      const mark = watcher.position(); // before the press: a file reported at any point after it belongs to us
-      // Shutter timeout ≥ Tv + 10 s: some bodies may answer only after the exposure (camera-api.md §3.8).
-      const timeoutMs = this.timeouts.shutterMs + (this.lastTvSeconds ?? 0) * 1000;
-      let attempts = 0;
-      let delay = this.retryFirstMs;
-      let unknownRetried = false;
-      for (;;) {
-        attempts++;
-        const sentMono = this.clock.mono();
-        const sentWall = this.clock.wall();
-        try {
-          await client.shutterButton(false, timeoutMs);
-        } catch (err) {
-          const e = asCameraError(err);
-          const policy = retryPolicy(e);
-          const retry = policy === 'until-deadline' || (policy === 'once' && !unknownRetried);
-          if (!retry || this.clock.mono() + delay >= opts.pressDeadlineMono) {
-            this.logger?.warn({ code: e.code, attempts, err: e.message }, 'shutter press failed');
-            e.attempts = attempts;
-            throw e;
-          }
-          if (policy === 'once') unknownRetried = true;
-          this.logger?.debug({ code: e.code, attempt: attempts, delay }, 'shutter refused, retrying');
-          await sleep(this.clock, delay);
-          delay = Math.min(delay * 2, this.retryMaxMs);
-          continue;
-        }
-        const latencyMs = this.clock.mono() - sentMono;
-        const file = await watcher.waitForFile(mark, opts.fileDeadlineMono);
+  async shoot(request: ShotRequest): Promise<ShotResult> {
+    return this.shots.run(async () => {
+      const client = this.connected();
+      const releaseHold = client.http.commands.hold(); // no status or settings reads from here
+      let release: Release | null = null;
+      try {
+        const pressed = await this.press(client, request);
+        release = pressed.release;
+        const complete = (r: Release) => r.files.length >= r.expected;
+        await this.ledger.waitFor(release, complete, request.fileDeadlineMono);
         const result: ShotResult = {
-          triggerMono: sentMono,
-          triggerWall: sentWall,
-          latencyMs,
-          attempts,
-          file,
+          triggerMono: release.sentMono,
+          triggerWall: pressed.sentWall,
+          latencyMs: pressed.latencyMs,
+          attempts: pressed.attempts,
+          files: [...release.files],
+          confirmedByEvidence: release.byEvidence,
           doneMono: this.clock.mono(),
           doneWall: this.clock.wall(),
         };
-        this.logger?.debug({ attempts, latencyMs, file }, 'shot done');
+        this.logger?.debug({ tag: request.tag, ...result }, 'shot done');
         return result;
+      } catch (err) {
+        if (err instanceof UnconfirmedPress) release = err.release;
+        throw err instanceof UnconfirmedPress ? err.error : err;
+      } finally {
+        if (release) this.ledger.returned(release);
+        this.quietUntilWritten(release, releaseHold);
       }
     });
   }
 
+  async filesSince(after: { path: string | null; wall: number }): Promise<CardFile[]> {
+    const client = this.connected();
+    // The camera refuses listings while it shoots: wait for a gap rather than fail at once.
+    const giveUp = this.clock.mono() + LISTING_BUSY_MS;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
+      try {
+        return await filesSince(client, after);
+      } catch (err) {
+        if (!(err instanceof CameraError && err.code === 'BUSY') || this.clock.mono() + delay > giveUp) throw err;
+        await sleep(this.clock, delay);
+      }
+    }
+  }
+
+  onLateFiles(listener: (late: LateFiles) => void): () => void {
+    this.lateListeners.add(listener);
+    return () => this.lateListeners.delete(listener);
+  }
+
   async close(): Promise<void> {
-    await this.teardown();
+    await this.lifecycle.run(() => this.teardown());
+  }
+
+  /**
+   * Presses until the camera accepts, retrying only refusals that surely did not fire. A lost answer is never
+   * followed by another press: the camera's files decide, within the press window.
+   */
+  private async press(
+    client: CcapiClient,
+    request: ShotRequest,
+  ): Promise<{ release: Release; sentWall: number; latencyMs: number | null; attempts: number }> {
+    // Shutter timeout ≥ Tv + 10 s: some bodies may answer only after the exposure (docs/camera-notes.md).
+    const timeoutMs = this.timeouts.shutterMs + (this.tvSeconds ?? 0) * 1000;
+    const mark = this.ledger.cardKnown ? { path: this.ledger.newest } : null;
+    let delay = this.retryFirstMs;
+    let retriedUnknown = false;
+    for (let attempts = 1; ; attempts++) {
+      const sentMono = this.clock.mono();
+      const sentWall = this.clock.wall();
+      const release = this.ledger.open(request.tag, sentMono, this.filesPerRelease);
+      try {
+        await client.shutterButton(false, timeoutMs);
+        this.ledger.accept(release);
+        return { release, sentWall, latencyMs: this.clock.mono() - sentMono, attempts };
+      } catch (err) {
+        const e = asCameraError(err);
+        const outcome = pressOutcome(e);
+        if (outcome === 'ambiguous') {
+          this.logger?.warn({ tag: request.tag, err: e.message }, 'shutter answer lost: asking the camera whether it fired');
+          if (await this.confirm(client, release, mark, request.pressDeadlineMono)) {
+            this.logger?.info({ tag: request.tag, files: release.files }, 'the camera fired: confirmed by its files');
+            return { release, sentWall, latencyMs: null, attempts };
+          }
+          const error = new CameraError(
+            'UNCONFIRMED',
+            `${e.message}; the camera showed no file of it by the end of the press window, so it was not pressed again`,
+            false,
+          );
+          error.attempts = attempts;
+          throw new UnconfirmedPress(release, error);
+        }
+        this.ledger.withdraw(release);
+        const retry = outcome === 'retry' || (outcome === 'retry-once' && !retriedUnknown);
+        if (!retry || this.clock.mono() + delay >= request.pressDeadlineMono) {
+          this.logger?.warn({ code: e.code, attempts, err: e.message }, 'shutter press failed');
+          e.attempts = attempts;
+          throw e;
+        }
+        if (outcome === 'retry-once') retriedUnknown = true;
+        this.logger?.debug({ code: e.code, attempt: attempts, delay }, 'shutter refused, pressing again');
+        await sleep(this.clock, delay);
+        delay = Math.min(delay * 2, this.retryMaxMs);
+      }
+    }
+  }
+
+  /** Waits for a file of `release` (events) and lists the card after `mark` now and then, until `deadlineMono`. */
+  private async confirm(client: CcapiClient, release: Release, mark: { path: string | null } | null, deadlineMono: number): Promise<boolean> {
+    const fired = (r: Release) => r.files.length > 0;
+    for (;;) {
+      if (fired(release)) return true;
+      if (mark) {
+        try {
+          this.ledger.addFiles(await listFilesAfter(client, 'poll', mark.path), this.clock.mono());
+        } catch (err) {
+          // Busy (still exposing or writing) or unreachable: no answer yet.
+          this.logger?.debug({ err: err instanceof Error ? err.message : String(err) }, 'card listing for evidence failed');
+        }
+        if (fired(release)) return true;
+      }
+      const now = this.clock.mono();
+      if (now >= deadlineMono) return false;
+      await this.ledger.waitFor(release, fired, Math.min(deadlineMono, now + this.evidenceIntervalMs));
+    }
+  }
+
+  /** Keeps status reads back while the camera may still be exposing or writing this release, within bounds. */
+  private quietUntilWritten(release: Release | null, releaseHold: () => void): void {
+    if (!release || release.files.length >= release.expected) return releaseHold();
+    const cap = this.clock.mono() + (this.tvSeconds ?? 0) * 1000 + QUIET_AFTER_SHOT_MS;
+    void this.ledger.waitFor(release, (r) => r.files.length >= r.expected, cap).then(releaseHold);
+  }
+
+  /** Learns where the card stands: on first connect its newest file, on a reconnect the files written meanwhile. */
+  private async readCard(client: CcapiClient): Promise<void> {
+    try {
+      if (this.ledger.cardKnown) this.ledger.addFiles(await listFilesAfter(client, 'other', this.ledger.newest), this.clock.mono());
+      else this.ledger.seed(await newestFile(client, 'other'));
+    } catch (err) {
+      // Without it, a lost press answer can be settled by events only.
+      this.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not read the card listing');
+    }
+  }
+
+  private emitLate(late: LateFiles): void {
+    for (const listener of this.lateListeners) {
+      try {
+        listener(late);
+      } catch (err) {
+        this.logger?.error({ err }, 'late-files listener threw');
+      }
+    }
+  }
+
+  private onCameraEvent(event: Record<string, unknown>): void {
+    this.learnSettings(event as Record<string, Setting | undefined>);
+    this.opts.onEvent?.(event);
+  }
+
+  /** Tv (press timeout) and image quality (files per release) from settings reads and events alike. */
+  private learnSettings(settings: Record<string, Setting | undefined>): void {
+    const tv = settings.tv?.value;
+    if (typeof tv === 'string') this.tvSeconds = parseTv(tv);
+    const quality = settings.stillimagequality?.value;
+    if (quality && typeof quality === 'object') {
+      const { raw, jpeg } = quality as { raw?: unknown; jpeg?: unknown };
+      const makes = (v: unknown) => typeof v === 'string' && v !== 'none';
+      this.filesPerRelease = makes(raw) && makes(jpeg) ? 2 : 1;
+    }
   }
 
   private async teardown(): Promise<void> {
@@ -144,15 +299,16 @@ export class CcapiCamera implements CameraPort {
     this.watcher = null;
     this.client = null;
     this.http = null;
+    this.ledger.stop();
     await watcher?.stop();
     await http?.close();
   }
 
-  private connected(): { client: CcapiClient; watcher: EventWatcher } {
-    if (!this.client || !this.watcher) {
-      throw new CcapiError('REJECTED', 'camera not connected: call connect() first', false, undefined, null);
+  private connected(): CcapiClient {
+    if (!this.client) {
+      throw new CcapiError('REJECTED', 'camera not connected: call connect() first', false, undefined, null, 'not-sent');
     }
-    return { client: this.client, watcher: this.watcher };
+    return this.client;
   }
 
   private async readStatus(client: CcapiClient): Promise<CameraStatus> {
@@ -161,18 +317,27 @@ export class CcapiCamera implements CameraPort {
     const storageList = await optional(() => client.storage());
     const temperature = await optional(() => client.temperature());
     const settings = await optional(() => client.shootingSettings());
+    if (settings) this.learnSettings(settings);
     const first = storageList?.[0];
     const tvValue = settings?.tv?.value;
     const tv = typeof tvValue === 'string' ? tvValue : null;
-    const tvSeconds = tv === null ? null : parseTv(tv);
-    this.lastTvSeconds = tvSeconds;
     return {
       battery,
       storage: first ? { name: first.name, spaceBytes: first.spacesize, maxBytes: first.maxsize, contents: first.contentsnumber } : null,
       temperature,
       tv,
-      tvSeconds,
+      tvSeconds: tv === null ? null : parseTv(tv),
     };
+  }
+}
+
+/** Carries the release of an UNCONFIRMED press out of press(), so it stays open for late files. */
+class UnconfirmedPress extends Error {
+  constructor(
+    readonly release: Release,
+    readonly error: CameraError,
+  ) {
+    super(error.message);
   }
 }
 

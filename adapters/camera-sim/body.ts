@@ -4,8 +4,9 @@
 import type { Clock } from '../../machines/clock.ts';
 import { isBulb, parseTv } from '../ccapi/tv.ts';
 import { formatCanonDatetime } from '../ccapi/datetime.ts';
+import { SimCard, fileNameFor } from './card.ts';
 import { PollHub } from './poll-hub.ts';
-import { ShotEngine, fileNameFor, type ShotPhase } from './shot-engine.ts';
+import { ShotEngine, type ShotPhase } from './shot-engine.ts';
 import { TimerSet } from './timers.ts';
 
 export interface SimTimings {
@@ -16,9 +17,28 @@ export interface SimTimings {
   /** Poll hold for `timeout=short` (≈ 10 s) and `timeout=long` (≈ 30 s), ms. */
   pollShortMs: number;
   pollLongMs: number;
+  /** RAW+JPEG: the JPG is closed this long after the CR3 (≈ 500 ms on real bodies). */
+  rawJpegGapMs: number;
 }
 
-export const DEFAULT_TIMINGS: SimTimings = { writeMs: 250, pressLatencyMs: 30, pollShortMs: 10_000, pollLongMs: 30_000 };
+export const DEFAULT_TIMINGS: SimTimings = {
+  writeMs: 250,
+  pressLatencyMs: 30,
+  pollShortMs: 10_000,
+  pollLongMs: 30_000,
+  rawJpegGapMs: 500,
+};
+
+/** Behaviours a test or the bench switches on; all off after reset(). */
+export interface SimModes {
+  /** Two files per release, `.CR3` then `.JPG` with the same number. */
+  rawJpeg: boolean;
+  /** Long-exposure noise reduction: the camera stays busy this long after the exposure before writing. */
+  noiseReductionMs: number;
+  /** Event polls answer at once whatever their `timeout` (`{}` when nothing changed), like a camera that never holds. */
+  instantPolls: boolean;
+}
+const NO_MODES: SimModes = { rawJpeg: false, noiseReductionMs: 0, instantPolls: false };
 
 /** Bytes one large fine JPEG takes on the card. */
 const FILE_BYTES = 7_340_032;
@@ -26,7 +46,7 @@ const CARD_MAX = 63_992_496_128;
 const CARD_FREE = 62_670_110_720;
 /** Battery percent used per release (an LP-E17 gives a few hundred to a thousand shots). */
 const DRAIN_PER_SHOT = 0.1;
-const CARD_PATH = '/ccapi/ver130/contents/card1';
+export const CARD_PATH = '/ccapi/ver130/contents/card1';
 
 // Ability lists from the real R50 poll in camera-api.md §3.12.
 export const TV_ABILITY = [
@@ -44,11 +64,19 @@ const ABILITY: Record<SettingName, string[]> = { tv: TV_ABILITY, av: AV_ABILITY,
 
 export type SettingName = 'tv' | 'av' | 'iso';
 
-export interface SimState {
+export interface SimState extends SimModes {
+  /** Releases whose files were all written since start or reset. */
   shots: number;
-  files: string[];
+  /** Every file on the card, oldest first (`100CANON/IMG_0001.JPG`); kept across reset and, with a card file, restarts. */
+  card: string[];
+  /** Every press that fired an exposure since start or reset. */
+  presses: Array<{ wall: number; mono: number }>;
   /** Shutter requests received (well-formed ones, accepted or refused). */
-  presses: number;
+  pressRequests: number;
+  /** Presses still to be dropped after firing (see dropAfterFire). */
+  dropAfterFire: number;
+  /** Event poll GETs received. */
+  polls: number;
   /** Presses refused with `Device busy` (injected or because a shot was in progress). */
   busyRefusals: number;
   /** Mono time until which the camera is off the network, or null. Filled in by the server. */
@@ -67,19 +95,23 @@ export type Refusal = { status: number; message: string } | null;
 export class SimBody {
   readonly timers: TimerSet;
   readonly hub: PollHub;
+  readonly card: SimCard;
   private readonly engine: ShotEngine;
   private readonly initialTv: string;
+  /** Names of the release being written, one per file. */
+  private writing: string[] = [];
   private s!: {
     settings: Record<SettingName, string>;
+    modes: SimModes;
     shots: number;
-    files: string[];
-    presses: number;
+    presses: Array<{ wall: number; mono: number }>;
+    pressRequests: number;
     busyRefusals: number;
     busyNext: number;
+    dropAfterFire: number;
+    polls: number;
     cardFullForced: boolean;
     battery: number;
-    freeBytes: number;
-    contents: number;
     /** Quirk (camera-api.md §3.2): batterylist answers "100" until ver100 battery was read. */
     ver100BatteryRead: boolean;
     clock: { baseUtc: number; baseMono: number; stdOffsetMin: number; dst: boolean };
@@ -89,28 +121,34 @@ export class SimBody {
     private readonly clock: Clock,
     readonly timings: SimTimings,
     tv: string,
+    cardFile?: string,
   ) {
     this.timers = new TimerSet(clock);
     this.hub = new PollHub(this.timers);
-    this.engine = new ShotEngine(this.timers, timings.writeMs, () => this.fileWritten());
+    this.card = new SimCard(cardFile);
+    this.engine = new ShotEngine(this.timers, (index) => this.fileWritten(index));
     this.initialTv = tv;
     this.reset();
   }
 
+  /** Back to the state at start, faults and modes off. The card stays: resetting a camera does not format it. */
   reset(): void {
     this.engine.cancel();
     this.hub.reset();
+    this.hub.instant = false;
+    this.writing = [];
     this.s = {
       settings: { tv: this.initialTv, av: 'f5.6', iso: '1600' },
+      modes: { ...NO_MODES },
       shots: 0,
-      files: [],
-      presses: 0,
+      presses: [],
+      pressRequests: 0,
       busyRefusals: 0,
       busyNext: 0,
+      dropAfterFire: 0,
+      polls: 0,
       cardFullForced: false,
       battery: 100,
-      freeBytes: CARD_FREE,
-      contents: 0,
       ver100BatteryRead: false,
       clock: { baseUtc: this.clock.wall(), baseMono: this.clock.mono(), stdOffsetMin: 0, dst: false },
     };
@@ -132,11 +170,47 @@ export class SimBody {
     this.s.cardFullForced = full;
   }
 
+  /** The next n presses that fire have their connection dropped instead of answered. */
+  dropAfterFire(n: number): void {
+    this.s.dropAfterFire = Math.max(0, Math.floor(n));
+  }
+
+  /** After a press fired: whether to drop its connection (uses up one dropAfterFire). */
+  takeDrop(): boolean {
+    if (this.s.dropAfterFire === 0) return false;
+    this.s.dropAfterFire--;
+    return true;
+  }
+
+  setModes(modes: Partial<SimModes>): void {
+    const rawBefore = this.s.modes.rawJpeg;
+    Object.assign(this.s.modes, modes);
+    this.hub.instant = this.s.modes.instantPolls;
+    // A quality change is an event like any setting PUT, so a client learns how many files a release makes.
+    if (this.s.modes.rawJpeg !== rawBefore) this.hub.publish({ stillimagequality: this.quality() });
+  }
+
+  get modes(): Readonly<SimModes> {
+    return this.s.modes;
+  }
+
+  countPoll(): void {
+    this.s.polls++;
+  }
+
+  get phase(): ShotPhase {
+    return this.engine.phase;
+  }
+
   state(): SimState {
     return {
+      ...this.s.modes,
       shots: this.s.shots,
-      files: [...this.s.files],
-      presses: this.s.presses,
+      card: this.card.entries().map((f) => f.name),
+      presses: this.s.presses.map((p) => ({ ...p })),
+      pressRequests: this.s.pressRequests,
+      dropAfterFire: this.s.dropAfterFire,
+      polls: this.s.polls,
       busyRefusals: this.s.busyRefusals,
       offlineUntil: null,
       cardFull: this.cardFull(),
@@ -151,7 +225,7 @@ export class SimBody {
 
   /** `shutterbutton` with a valid body: starts a release or says why not. */
   pressShutter(): Refusal {
-    this.s.presses++;
+    this.s.pressRequests++;
     if (this.s.busyNext > 0 || this.engine.phase !== 'idle') {
       if (this.s.busyNext > 0) this.s.busyNext--;
       this.s.busyRefusals++;
@@ -163,18 +237,25 @@ export class SimBody {
     if (this.cardFull()) return { status: 503, message: 'Can not write to card' };
     const seconds = parseTv(tv);
     if (seconds === null) return { status: 503, message: 'Mode not supported' };
-    this.engine.start(seconds * 1000);
+    const { rawJpeg, noiseReductionMs } = this.s.modes;
+    const seq = this.card.takeNumber();
+    this.writing = rawJpeg ? [fileNameFor(seq, 'CR3'), fileNameFor(seq, 'JPG')] : [fileNameFor(seq, 'JPG')];
+    this.s.presses.push({ wall: this.clock.wall(), mono: this.clock.mono() });
+    this.engine.start({
+      exposureMs: seconds * 1000,
+      processingMs: noiseReductionMs,
+      writeMs: rawJpeg ? [this.timings.writeMs, this.timings.rawJpegGapMs] : [this.timings.writeMs],
+    });
     return null;
   }
 
-  private fileWritten(): void {
-    this.s.shots++;
-    this.s.contents++;
-    this.s.freeBytes = Math.max(0, this.s.freeBytes - FILE_BYTES);
+  /** Each file is its own event, as the R6 II reports RAW+JPEG (camera-api.md §3.7 allows both forms). */
+  private fileWritten(index: number): void {
+    const name = this.writing[index]!;
+    this.card.add(name, this.cameraUtc());
+    if (index === this.writing.length - 1) this.s.shots++;
     const levelBefore = this.batteryLevel();
-    this.s.battery = Math.max(0, this.s.battery - DRAIN_PER_SHOT);
-    const name = fileNameFor(this.s.contents);
-    this.s.files.push(name);
+    this.s.battery = Math.max(0, this.s.battery - DRAIN_PER_SHOT / this.writing.length);
     const changes: Record<string, unknown> = { storage: this.storage(), recordable: this.recordable() };
     if (this.batteryLevel() !== levelBefore) changes.battery = this.batteryBody();
     this.hub.publish(changes, [`${CARD_PATH}/${name}`]);
@@ -211,8 +292,8 @@ export class SimBody {
           path: CARD_PATH,
           accesscapability: 'readwrite',
           maxsize: CARD_MAX,
-          spacesize: this.cardFull() ? 0 : this.s.freeBytes,
-          contentsnumber: this.s.contents,
+          spacesize: this.cardFull() ? 0 : this.freeBytes(),
+          contentsnumber: this.card.size,
         },
       ],
     };
@@ -223,12 +304,12 @@ export class SimBody {
   }
 
   currentDirectory() {
-    const folder = fileNameFor(this.s.contents + 1).split('/')[0]!;
+    const folder = this.card.currentFolder();
     return { name: folder, path: `${CARD_PATH}/${folder}` };
   }
 
   recordable() {
-    const shots = this.cardFull() ? 0 : Math.min(9999, Math.floor(this.s.freeBytes / FILE_BYTES));
+    const shots = this.cardFull() ? 0 : Math.min(9999, Math.floor(this.freeBytes() / FILE_BYTES));
     return { recordableshots: shots, remainingtime: null };
   }
 
@@ -242,8 +323,19 @@ export class SimBody {
 
   datetime() {
     const c = this.s.clock;
-    const utc = c.baseUtc + (this.clock.mono() - c.baseMono);
-    return { datetime: formatCanonDatetime(utc, c.stdOffsetMin, c.dst), dst: c.dst };
+    return { datetime: formatCanonDatetime(this.cameraUtc(), c.stdOffsetMin, c.dst), dst: c.dst };
+  }
+
+  /** `lastmodifieddate` of a file: the camera's local wall time, labelled GMT as real bodies do (camera-api.md §3.5). */
+  lastModified(writtenAt: number): string {
+    const c = this.s.clock;
+    return formatCanonDatetime(writtenAt, c.stdOffsetMin, c.dst).replace(/ [+-]\d{4}$/, ' GMT');
+  }
+
+  /** The instant the camera's clock shows now. */
+  private cameraUtc(): number {
+    const c = this.s.clock;
+    return c.baseUtc + (this.clock.mono() - c.baseMono);
   }
 
   /** Stores exactly what was PUT and lets it run on with the clock. */
@@ -278,20 +370,26 @@ export class SimBody {
       exposure: { value: '+0.0', ability: ['+0.0'] },
       wb: { value: 'daylight', ability: ['auto', 'daylight', 'shade', 'cloudy', 'tungsten', 'whitefluorescent', 'flash', 'custom', 'colortemp', 'awbwhite'] },
     };
-    if (version >= 110) {
-      out.stillimagequality = {
-        value: { raw: 'none', jpeg: 'large_fine' },
-        ability: {
-          raw: ['none', 'raw', 'craw'],
-          jpeg: ['none', 'large_fine', 'large_normal', 'medium_fine', 'medium_normal', 'small1_fine', 'small1_normal', 'small2'],
-        },
-      };
-    }
+    if (version >= 110) out.stillimagequality = this.quality();
     return out;
   }
 
+  private quality() {
+    return {
+      value: { raw: this.s.modes.rawJpeg ? 'raw' : 'none', jpeg: 'large_fine' },
+      ability: {
+        raw: ['none', 'raw', 'craw'],
+        jpeg: ['none', 'large_fine', 'large_normal', 'medium_fine', 'medium_normal', 'small1_fine', 'small1_normal', 'small2'],
+      },
+    };
+  }
+
+  private freeBytes(): number {
+    return Math.max(0, CARD_FREE - this.card.size * FILE_BYTES);
+  }
+
   private cardFull(): boolean {
-    return this.s.cardFullForced || this.s.freeBytes < FILE_BYTES;
+    return this.s.cardFullForced || this.freeBytes() < FILE_BYTES;
   }
 
   private batteryLevel(): string {

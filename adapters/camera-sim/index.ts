@@ -8,13 +8,14 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Clock } from '../../machines/clock.ts';
 import { systemClock } from '../clock.ts';
-import { DEFAULT_TIMINGS, SimBody, type SimState, type SimTimings } from './body.ts';
+import { DEFAULT_TIMINGS, SimBody, type SimModes, type SimState, type SimTimings } from './body.ts';
+import { CONTENTS_ROOT, getContents } from './contents.ts';
 import { r50Topology } from './profile-r50.ts';
 import { ccapiRoutes, type Exchange } from './routes.ts';
 import { startSsdpResponder, type SsdpResponder } from './ssdp.ts';
 
-export { DEFAULT_TIMINGS, type SimTimings } from './body.ts';
-export { fileNameFor } from './shot-engine.ts';
+export { DEFAULT_TIMINGS, type SimModes, type SimTimings } from './body.ts';
+export { fileNameFor } from './card.ts';
 
 export interface SimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -24,6 +25,11 @@ export interface SimulatorOptions {
   timings?: Partial<SimTimings>;
   /** Initial shutter speed in Canon notation. */
   tv?: string;
+  /**
+   * Keeps the card (file list and numbering) in this JSON file: loaded at start when it exists, rewritten after
+   * every file, so numbering carries on across restarts like a real card's.
+   */
+  cardFile?: string;
   logger?: Logger;
   /**
    * Opt-in: also behave as a Canon body on the LAN — answer SSDP M-SEARCH and announce NOTIFY alive/byebye on
@@ -43,6 +49,10 @@ export interface SimControl {
   /** For `ms` on the sim clock every CCAPI request is reset without reply; open connections (polls too) drop now. */
   goOffline(ms: number): void;
   setCardFull(full: boolean): void;
+  /** The next n presses that fire get no answer: the connection is destroyed after the exposure started. */
+  dropAfterFire(n: number): void;
+  /** RAW+JPEG, long-exposure noise reduction, instant event polls (any subset). */
+  setModes(modes: Partial<SimModes>): void;
   /** Sets Tv directly (no ability or busy check), e.g. `bulb`. */
   setTv(tv: string): void;
   state(): SimulatorState;
@@ -66,6 +76,10 @@ const FaultsSchema = z
     cardFull: z.boolean().optional(),
     tv: z.string().optional(),
     goOfflineMs: z.number().min(0).optional(),
+    dropAfterFire: z.number().int().min(0).optional(),
+    rawJpeg: z.boolean().optional(),
+    noiseReductionMs: z.number().min(0).optional(),
+    instantPolls: z.boolean().optional(),
   })
   .strict();
 
@@ -95,7 +109,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const clock = opts.clock ?? systemClock;
   const host = opts.host ?? '127.0.0.1';
   const log = opts.logger;
-  const body = new SimBody(clock, { ...DEFAULT_TIMINGS, ...opts.timings }, opts.tv ?? '1/125');
+  const body = new SimBody(clock, { ...DEFAULT_TIMINGS, ...opts.timings }, opts.tv ?? '1/125', opts.cardFile);
   const topology = r50Topology();
   const listed = new Map(Object.values(topology).flat().map((e) => [e.path, e]));
   const routes = ccapiRoutes(body);
@@ -121,6 +135,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     busyNext: (n) => body.busyNext(n),
     goOffline: (ms) => goOffline(ms),
     setCardFull: (full) => body.setCardFull(full),
+    dropAfterFire: (n) => body.dropAfterFire(n),
+    setModes: (modes) => body.setModes(modes),
     setTv: (tv) => body.forceTv(tv),
     state,
     reset: () => {
@@ -147,6 +163,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (f.cardFull !== undefined) body.setCardFull(f.cardFull);
     if (f.tv !== undefined) body.forceTv(f.tv);
     if (f.goOfflineMs !== undefined) goOffline(f.goOfflineMs, req.socket);
+    if (f.dropAfterFire !== undefined) body.dropAfterFire(f.dropAfterFire);
+    const { rawJpeg, noiseReductionMs, instantPolls } = f;
+    body.setModes({
+      ...(rawJpeg !== undefined && { rawJpeg }),
+      ...(noiseReductionMs !== undefined && { noiseReductionMs }),
+      ...(instantPolls !== undefined && { instantPolls }),
+    });
     sendJson(res, 200, state());
   }
 
@@ -163,11 +186,16 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (path === '/ccapi') {
       return method === 'GET' ? sendJson(res, 200, topology) : sendJson(res, 405, { message: 'Method not allowed' });
     }
-    const entry = listed.get(path);
+    // Everything below the contents root is served under the root's topology entry (camera-api.md §2.1).
+    const inContents = path.startsWith(`${CONTENTS_ROOT}/`);
+    const entry = listed.get(inContents ? CONTENTS_ROOT : path);
     if (!entry) return sendJson(res, 404, { message: 'URL not found' });
     const allowed = { GET: entry.get, POST: entry.post, PUT: entry.put, DELETE: entry.delete }[method] === true;
     if (!allowed) return sendJson(res, 405, { message: 'Method not allowed' });
-    const handler = routes.get(path)?.[method as 'GET' | 'POST' | 'PUT' | 'DELETE'];
+    const handler =
+      path.startsWith(CONTENTS_ROOT) && method === 'GET'
+        ? (x: Exchange) => getContents(body, path, x)
+        : routes.get(path)?.[method as 'GET' | 'POST' | 'PUT' | 'DELETE'];
     if (!handler) return sendJson(res, 501, { message: 'Not implemented by the simulator' });
 
     const text = await readBody(req);
@@ -185,6 +213,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       body: parsedBody,
       reply: (status, data) => sendJson(res, status, data),
       onClose: (fn) => res.on('close', fn),
+      drop: () => req.socket.destroy(),
     };
     handler(exchange);
   }

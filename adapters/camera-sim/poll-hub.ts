@@ -15,6 +15,8 @@ export class PollHub {
   private changes: Record<string, unknown> = {};
   private added: string[] = [];
   private pending: Pending | null = null;
+  /** Answer every poll at once, whatever its hold (a body that never holds; the client must not spin on it). */
+  instant = false;
 
   constructor(private readonly timers: TimerSet) {}
 
@@ -34,7 +36,7 @@ export class PollHub {
    */
   poll(holdMs: number, respond: Respond): object | null {
     if (this.pending) return null;
-    if (holdMs <= 0 || this.hasChanges()) {
+    if (holdMs <= 0 || this.instant || this.hasChanges()) {
       respond(200, this.take());
       return {};
     }

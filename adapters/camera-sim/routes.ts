@@ -12,6 +12,8 @@ export interface Exchange {
   reply(status: number, body: unknown): void;
   /** Runs when the connection closes before or after the answer. */
   onClose(fn: () => void): void;
+  /** Destroys the connection without an answer, as a camera whose Wi-Fi dropped mid-request. */
+  drop(): void;
 }
 export type Handler = (x: Exchange) => void;
 export type Routes = Map<string, Partial<Record<'GET' | 'POST' | 'PUT' | 'DELETE', Handler>>>;
@@ -66,14 +68,16 @@ export function ccapiRoutes(body: SimBody): Routes {
       if (typeof field(x.body, 'af') !== 'boolean') return x.reply(400, INVALID);
       // Decided on arrival (a second press during the latency is refused), answered after the latency.
       const refusal = body.pressShutter();
+      const drop = refusal === null && body.takeDrop(); // fired, but the answer is lost
       body.timers.after(body.timings.pressLatencyMs, () =>
-        refusal ? x.reply(refusal.status, { message: refusal.message }) : x.reply(200, {}),
+        drop ? x.drop() : refusal ? x.reply(refusal.status, { message: refusal.message }) : x.reply(200, {}),
       );
     },
   });
 
   add('ver110/event/polling', {
     GET: (x) => {
+      body.countPoll();
       const timeout = x.query.get('timeout');
       const hold =
         timeout === null || timeout === 'immediately'

@@ -1,15 +1,18 @@
-// The simulator's release cycle on the injected clock: idle → exposing (Tv) → writing (writeMs) → idle.
-// It only sequences time; refusals (busy, card, bulb) are decided by the body before start() is called.
+// The simulator's release cycle on the injected clock: idle → exposing (Tv) → processing (long-exposure noise
+// reduction) → writing (one file after another) → idle. The body refuses presses in every phase but idle, as a
+// camera answers 503 while it exposes, processes or writes (docs/camera-notes.md). It only sequences time;
+// refusals (busy, card, bulb) are decided by the body before start() is called.
 
 import type { TimerSet } from './timers.ts';
 
-export type ShotPhase = 'idle' | 'exposing' | 'writing';
+export type ShotPhase = 'idle' | 'exposing' | 'processing' | 'writing';
 
-/** Canon numbering: `100CANON/IMG_0001.JPG` … `IMG_9999`, then the next folder starts again at 0001. */
-export function fileNameFor(seq: number): string {
-  const folder = 100 + Math.floor((seq - 1) / 9999);
-  const number = ((seq - 1) % 9999) + 1;
-  return `${folder}CANON/IMG_${String(number).padStart(4, '0')}.JPG`;
+export interface ShotPlan {
+  exposureMs: number;
+  /** Noise reduction after the exposure, before any file is written (0: none). */
+  processingMs: number;
+  /** Delay before each file is closed, in order (RAW+JPEG: the CR3's write time, then the gap to the JPG). */
+  writeMs: number[];
 }
 
 export class ShotEngine {
@@ -18,9 +21,8 @@ export class ShotEngine {
 
   constructor(
     private readonly timers: TimerSet,
-    private readonly writeMs: number,
-    /** Called when the file is closed, i.e. when the camera would report `addedcontents`. */
-    private readonly onWritten: () => void,
+    /** Called as each file is closed, i.e. when the camera would report it in `addedcontents`. */
+    private readonly onWritten: (index: number) => void,
   ) {}
 
   get phase(): ShotPhase {
@@ -28,16 +30,12 @@ export class ShotEngine {
   }
 
   /** Starts a release; the caller has checked that the engine is idle. */
-  start(exposureMs: number): void {
+  start(plan: ShotPlan): void {
     if (this.current !== 'idle') throw new Error(`shot engine busy (${this.current})`);
     this.current = 'exposing';
-    this.timer = this.timers.after(exposureMs, () => {
-      this.current = 'writing';
-      this.timer = this.timers.after(this.writeMs, () => {
-        this.current = 'idle';
-        this.timer = null;
-        this.onWritten();
-      });
+    this.timer = this.timers.after(plan.exposureMs, () => {
+      this.current = 'processing';
+      this.timer = this.timers.after(plan.processingMs, () => this.write(plan.writeMs, 0));
     });
   }
 
@@ -46,5 +44,25 @@ export class ShotEngine {
     if (this.timer !== null) this.timers.cancel(this.timer);
     this.timer = null;
     this.current = 'idle';
+  }
+
+  private write(delays: number[], index: number): void {
+    if (index >= delays.length) {
+      this.current = 'idle';
+      this.timer = null;
+      return;
+    }
+    this.current = 'writing';
+    this.timer = this.timers.after(delays[index]!, () => {
+      // Idle before the last file is announced, so a client pressing on the event finds the camera ready.
+      if (index === delays.length - 1) {
+        this.current = 'idle';
+        this.timer = null;
+        this.onWritten(index);
+        return;
+      }
+      this.onWritten(index);
+      this.write(delays, index + 1);
+    });
   }
 }

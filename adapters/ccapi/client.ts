@@ -4,10 +4,14 @@
 import type { Logger } from 'pino';
 import type { CameraInfo } from '../../machines/camera-port.ts';
 import { CcapiError, cameraMessageOf } from './errors.ts';
+import type { Priority } from './command-lane.ts';
 import type { CcapiHttp, HttpMethod, Lane } from './http.ts';
 import {
   BatteryListSchema,
   BatterySchema,
+  ContentsInfoSchema,
+  ContentsListSchema,
+  ContentsNumberSchema,
   DatetimeSchema,
   DeviceInfoSchema,
   EventSchema,
@@ -73,7 +77,7 @@ export class CcapiClient {
   ) {}
 
   get topology(): Topology {
-    if (!this.topo) throw new CcapiError('REJECTED', 'topology not read yet: call negotiate() first', false, undefined, null);
+    if (!this.topo) throw new CcapiError('REJECTED', 'topology not read yet: call negotiate() first', false, undefined, null, 'not-sent');
     return this.topo;
   }
 
@@ -91,7 +95,7 @@ export class CcapiClient {
   private call(
     method: HttpMethod,
     feature: string,
-    opts: { lane?: Lane; timeoutMs?: number; body?: unknown; query?: string; signal?: AbortSignal } = {},
+    opts: { lane?: Lane; timeoutMs?: number; body?: unknown; query?: string; signal?: AbortSignal; priority?: Priority } = {},
   ): Promise<unknown> {
     const endpoint = this.topology.resolve(feature, method.toLowerCase() as Method);
     return this.http.request(opts.lane ?? 'command', method, endpoint.path + (opts.query ?? ''), {
@@ -99,6 +103,7 @@ export class CcapiClient {
       timeoutMs: opts.timeoutMs ?? this.timeouts.statusMs,
       body: opts.body,
       signal: opts.signal,
+      priority: opts.priority,
     });
   }
 
@@ -159,7 +164,43 @@ export class CcapiClient {
 
   /** One full press-and-release done by the camera; resolves when the camera accepted it. */
   async shutterButton(af: boolean, timeoutMs = this.timeouts.shutterMs): Promise<void> {
-    await this.call('POST', 'shooting/control/shutterbutton', { body: { af }, timeoutMs });
+    await this.call('POST', 'shooting/control/shutterbutton', { body: { af }, timeoutMs, priority: 'press' });
+  }
+
+  /**
+   * One level of the contents tree: the root (no `path`) lists storages, a storage its folders, a folder page its
+   * files. Paths are the camera's (relative, or absolute URLs on ver100 bodies).
+   */
+  async contentsList(path: string | null, priority: Priority, query = ''): Promise<string[]> {
+    const root = this.topology.resolve('contents', 'get').path;
+    const json = await this.http.request('command', 'GET', (path ?? root) + query, {
+      context: 'contents',
+      timeoutMs: this.timeouts.statusMs,
+      priority,
+    });
+    const list = parseAnswer(ContentsListSchema, json, 'contents');
+    return list.path ?? list.url ?? [];
+  }
+
+  /** Files in a folder and how many 100-entry pages list them. */
+  async contentsNumber(folder: string, priority: Priority): Promise<{ files: number; pages: number }> {
+    const json = await this.http.request('command', 'GET', `${folder}?type=all&kind=number`, {
+      context: 'contents',
+      timeoutMs: this.timeouts.statusMs,
+      priority,
+    });
+    const n = parseAnswer(ContentsNumberSchema, json, 'contents');
+    return { files: n.contentsnumber, pages: n.pagenumber };
+  }
+
+  /** `lastmodifieddate` of one file as the camera writes it (local time labelled GMT), or null. */
+  async contentsModified(file: string, priority: Priority): Promise<string | null> {
+    const json = await this.http.request('command', 'GET', `${file}?kind=info`, {
+      context: 'contents info',
+      timeoutMs: this.timeouts.statusMs,
+      priority,
+    });
+    return parseAnswer(ContentsInfoSchema, json, 'contents info').lastmodifieddate ?? null;
   }
 
   pollDialect(): PollDialect {
@@ -182,7 +223,7 @@ export class CcapiClient {
   async stopPolling(timeoutMs = this.timeouts.statusMs, signal?: AbortSignal): Promise<void> {
     try {
       // Command lane: the poll lane's only socket may be busy with the very poll this ends.
-      await this.call('DELETE', 'event/polling', { lane: 'command', timeoutMs, signal });
+      await this.call('DELETE', 'event/polling', { lane: 'command', timeoutMs, signal, priority: 'poll' });
     } catch (err) {
       if (cameraMessageOf(err) !== 'Not started') throw err;
     }

@@ -35,3 +35,13 @@ export function parseCanonDatetime(text: string, dst: boolean): { utcMs: number;
   // A naive parse is an hour late while dst is set: the wall time includes DST, the offset does not.
   return { utcMs: naive - stdOffsetMin * 60_000 - (dst ? HOUR_MS : 0), stdOffsetMin };
 }
+
+/**
+ * `lastmodifieddate` of `?kind=info`: labelled GMT but the camera's local wall time (camera-notes.md), so the
+ * camera's current offset (`stdOffsetMin` plus an hour when `dst`) is taken off. Null when empty or unreadable.
+ */
+export function parseLastModified(text: string | null | undefined, stdOffsetMin: number, dst: boolean): number | null {
+  const m = /^(.*) GMT$/.exec(text?.trim() ?? '');
+  const naive = m ? parseCanonDatetime(`${m[1]} +0000`, false) : null;
+  return naive ? naive.utcMs - (stdOffsetMin + (dst ? 60 : 0)) * 60_000 : null;
+}

@@ -17,6 +17,12 @@ const FINAL_503 = new Set([
   'File protected',
 ]);
 
+/**
+ * Whether a failed request reached the camera: `answered` (it replied), `not-sent` (refused or timed out while
+ * connecting), `unknown` (sent, then timed out or cut off: it may have acted on it).
+ */
+export type Delivery = 'answered' | 'not-sent' | 'unknown';
+
 /** A CameraError that also keeps the camera's raw `message`, so callers can branch on it (e.g. `Already started`). */
 export class CcapiError extends CameraError {
   constructor(
@@ -25,6 +31,7 @@ export class CcapiError extends CameraError {
     transient: boolean,
     status: number | undefined,
     readonly cameraMessage: string | null,
+    readonly delivery: Delivery = status === undefined ? 'unknown' : 'answered',
   ) {
     super(code, message, transient, status);
   }
@@ -68,6 +75,9 @@ const NETWORK_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+/** Failures before any byte of the request could reach the camera. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
 /** Digs the most specific `code` out of undici's `TypeError: fetch failed` → cause chain. */
 function errorCode(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
@@ -84,7 +94,10 @@ export function networkError(context: string, err: unknown, timedOut: boolean): 
   const code = errorCode(err);
   const detail = code ?? (err instanceof Error ? err.message : String(err));
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new CcapiError('TIMEOUT', `${context}: connect timed out`, true, undefined, null);
+    return new CcapiError('TIMEOUT', `${context}: connect timed out`, true, undefined, null, 'not-sent');
+  }
+  if (code !== undefined && NOT_SENT_CODES.has(code)) {
+    return new CcapiError('UNREACHABLE', `${context}: camera unreachable (${detail})`, true, undefined, null, 'not-sent');
   }
   if (code === undefined || NETWORK_CODES.has(code) || code.startsWith('UND_ERR_')) {
     return new CcapiError('UNREACHABLE', `${context}: camera unreachable (${detail})`, true, undefined, null);
@@ -92,13 +105,23 @@ export function networkError(context: string, err: unknown, timedOut: boolean): 
   return new CcapiError('UNREACHABLE', `${context}: ${detail}`, true, undefined, null);
 }
 
-export type RetryPolicy = 'until-deadline' | 'once' | 'never';
+/**
+ * What a failed shutter press allows. A press is sent again only when it surely did not reach the camera: known
+ * busy 503s until the deadline, unknown 503s once, refused or connect-timed-out connections until the deadline.
+ * `ambiguous`: it may have fired (timeout after sending, reset), so it is never sent again. `final`: refused.
+ */
+export type PressOutcome = 'retry' | 'retry-once' | 'ambiguous' | 'final';
 
-/** How often a failed request may be repeated: known transient refusals until the deadline, unknown 503s once. */
-export function retryPolicy(err: CameraError): RetryPolicy {
-  if (!err.transient) return 'never';
-  if (err.status === 503 && !(err instanceof CcapiError && TRANSIENT_503.has(err.cameraMessage ?? ''))) return 'once';
-  return 'until-deadline';
+export function pressOutcome(err: CameraError): PressOutcome {
+  const delivery = err instanceof CcapiError ? err.delivery : 'unknown';
+  const accepted = err.status !== undefined && err.status >= 200 && err.status < 300; // 2xx with a body we could not read
+  if (delivery === 'unknown' || accepted) return 'ambiguous';
+  if (!err.transient) return 'final';
+  if (delivery === 'not-sent') return 'retry';
+  if (err.status === 503 && err.transient) {
+    return err instanceof CcapiError && TRANSIENT_503.has(err.cameraMessage ?? '') ? 'retry' : 'retry-once';
+  }
+  return 'final';
 }
 
 export function cameraMessageOf(err: unknown): string | null {

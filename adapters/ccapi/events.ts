@@ -1,6 +1,6 @@
-// Event watcher: keeps one long poll outstanding on the poll lane and numbers every `addedcontents` path it sees.
-// A shot records position() *before* pressing and then waits for the first path numbered after it, so a file
-// reported between the press and the wait is never lost (events can arrive ≈ 640 ms after a press, camera-api §3.12).
+// Event watcher: keeps one long poll outstanding on the poll lane and hands every `addedcontents` path, with the
+// time it was seen, to `onFiles`. A poll that comes back empty sooner than `emptyFloorMs` is followed by a pause,
+// so a camera that answers polls at once (or a misbehaving one) cannot make the loop spin.
 
 import type { Logger } from 'pino';
 import type { Clock } from '../../machines/clock.ts';
@@ -20,49 +20,37 @@ export interface EventWatcherOptions {
   alreadyStartedDelayMs?: number;
   /** Pause between polls on bodies whose poll answers at once (ver100 without `continue=on`). */
   immediateIntervalMs?: number;
+  /** An empty answer sooner than this after its poll was sent waits out the rest before the next poll. */
+  emptyFloorMs?: number;
   /** Every event as the camera sent it (only changed keys), e.g. for battery or temperature updates. */
   onEvent?: (event: Record<string, unknown>) => void;
+  /** Paths of files the camera added, in its order, and the monotonic time they were seen. */
+  onFiles?: (paths: string[], mono: number) => void;
 }
-
-interface Waiter {
-  afterSeq: number;
-  settle(path: string | null): void;
-}
-
-/** Paths kept for late waiters; older ones are dropped (a waiter that far behind has long given up). */
-const REMEMBERED = 1_000;
 
 export class EventWatcher {
-  private seq = 0;
-  private files: { seq: number; path: string }[] = [];
-  private readonly waiters = new Set<Waiter>();
   private abort: AbortController | null = null;
   private loop: Promise<void> | null = null;
-  /** Set when the loop gave up for good (the body cannot poll); waits then end at once. */
-  private failed = false;
-  private readonly o: Required<Omit<EventWatcherOptions, 'logger' | 'onEvent'>> & EventWatcherOptions;
+  private readonly o: Required<Omit<EventWatcherOptions, 'logger' | 'onEvent' | 'onFiles'>> & EventWatcherOptions;
 
   constructor(opts: EventWatcherOptions) {
-    this.o = { backoffMinMs: 250, backoffMaxMs: 2_000, alreadyStartedDelayMs: 100, immediateIntervalMs: 500, ...opts };
-  }
-
-  get running(): boolean {
-    return this.loop !== null && !this.failed;
-  }
-
-  /** Number of files reported so far; pass it to waitForFile to wait for the next one. */
-  position(): number {
-    return this.seq;
+    this.o = {
+      backoffMinMs: 250,
+      backoffMaxMs: 2_000,
+      alreadyStartedDelayMs: 100,
+      immediateIntervalMs: 500,
+      emptyFloorMs: 200,
+      ...opts,
+    };
   }
 
   start(): void {
     if (this.loop) return;
-    this.failed = false;
     this.abort = new AbortController();
     this.loop = this.run(this.abort.signal);
   }
 
-  /** Aborts the pending poll, ends waits with null and (best effort) releases the camera's poll session. */
+  /** Aborts the pending poll and (best effort) releases the camera's poll session. */
   async stop(): Promise<void> {
     const abort = this.abort;
     const loop = this.loop;
@@ -71,51 +59,25 @@ export class EventWatcher {
     this.loop = null;
     abort.abort();
     await loop;
-    for (const w of [...this.waiters]) w.settle(null);
     await this.o.client.stopPolling(1_000).catch(() => undefined); // the camera may already be gone
   }
 
-  /** First file reported after `afterSeq`, or null if none arrives before `deadlineMono` (or the watcher stops). */
-  waitForFile(afterSeq: number, deadlineMono: number): Promise<string | null> {
-    const hit = this.firstAfter(afterSeq);
-    if (hit !== null) return Promise.resolve(hit);
-    const remaining = deadlineMono - this.o.clock.mono();
-    if (remaining <= 0 || !this.running) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      const timer = this.o.clock.setTimeout(() => w.settle(null), remaining);
-      const w: Waiter = {
-        afterSeq,
-        settle: (path) => {
-          this.o.clock.clearTimeout(timer);
-          this.waiters.delete(w);
-          resolve(path);
-        },
-      };
-      this.waiters.add(w);
-    });
-  }
-
-  private firstAfter(afterSeq: number): string | null {
-    return this.files.find((f) => f.seq > afterSeq)?.path ?? null;
-  }
-
   private ingest(event: Record<string, unknown>): void {
+    const { logger, clock } = this.o;
     try {
       this.o.onEvent?.(event);
     } catch (err) {
-      this.o.logger?.error({ err }, 'event listener threw');
+      logger?.error({ err }, 'event listener threw');
     }
     const added = event.addedcontents;
     if (!Array.isArray(added)) return;
-    for (const path of added) {
-      if (typeof path !== 'string') continue;
-      this.files.push({ seq: ++this.seq, path });
-      this.o.logger?.debug({ seq: this.seq, path }, 'camera added file');
-    }
-    if (this.files.length > REMEMBERED) this.files.splice(0, this.files.length - REMEMBERED);
-    for (const w of [...this.waiters]) {
-      const hit = this.firstAfter(w.afterSeq);
-      if (hit !== null) w.settle(hit);
+    const paths = added.filter((p): p is string => typeof p === 'string');
+    if (paths.length === 0) return;
+    logger?.debug({ paths }, 'camera added files');
+    try {
+      this.o.onFiles?.(paths, clock.mono());
+    } catch (err) {
+      logger?.error({ err }, 'file listener threw');
     }
   }
 
@@ -129,10 +91,15 @@ export class EventWatcher {
           await client.stopPolling(undefined, signal);
           clearSession = false;
         }
+        const sent = clock.mono();
         const event = await client.pollEvents(signal);
         backoff = this.o.backoffMinMs;
         this.ingest(event);
         if (client.pollDialect() === 'immediate') await sleep(clock, this.o.immediateIntervalMs, signal);
+        else if (Object.keys(event).length === 0) {
+          const early = this.o.emptyFloorMs - (clock.mono() - sent);
+          if (early > 0) await sleep(clock, early, signal);
+        }
       } catch (err) {
         if (signal.aborted) break;
         if (cameraMessageOf(err) === 'Already started') {
@@ -146,8 +113,6 @@ export class EventWatcher {
             continue;
           }
           logger?.error({ err: err.message }, 'camera does not support event polling; watcher stopped');
-          this.failed = true;
-          for (const w of [...this.waiters]) w.settle(null);
           return;
         }
         logger?.debug({ err: err instanceof Error ? err.message : String(err), backoff }, 'event poll failed');

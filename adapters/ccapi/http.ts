@@ -1,9 +1,11 @@
 // HTTP to one camera. Two undici Agents, one socket each: the event long poll gets its own lane so commands never
-// queue behind a 30 s poll (prior-art B19), and the camera sees at most two connections (camera-api.md §8.3).
+// queue behind a 30 s poll, and the camera sees at most two connections (docs/camera-notes.md). Requests on the
+// command lane are scheduled by priority (command-lane.ts).
 // The camera's self-signed certificate is accepted on these agents only, never process-wide (prior-art B18).
 
 import { Agent, fetch } from 'undici';
 import type { Logger } from 'pino';
+import { CommandLane, type Priority } from './command-lane.ts';
 import { httpError, networkError, protocolError, CcapiError } from './errors.ts';
 
 export type Lane = 'command' | 'poll';
@@ -16,10 +18,13 @@ export interface RequestOptions {
   body?: unknown;
   /** Cancels the request (used to stop the event watcher). */
   signal?: AbortSignal;
+  /** Command lane only: its turn (default `other`). The timeout starts when the request is sent. */
+  priority?: Priority;
 }
 
 export class CcapiHttp {
   private readonly agents: Record<Lane, Agent>;
+  readonly commands = new CommandLane();
 
   constructor(
     /** CCAPI root, e.g. `http://192.168.4.2:8080/ccapi`. */
@@ -38,9 +43,16 @@ export class CcapiHttp {
   }
 
   /** Sends one request and returns the parsed JSON body (`{}` when empty); every failure is a CcapiError. */
-  async request(lane: Lane, method: HttpMethod, path: string, opts: RequestOptions): Promise<unknown> {
+  request(lane: Lane, method: HttpMethod, path: string, opts: RequestOptions): Promise<unknown> {
+    if (lane === 'poll') return this.send(lane, method, path, opts);
+    return this.commands.run(opts.priority ?? 'other', (preempt) => this.send(lane, method, path, opts, preempt), {
+      preemptible: method === 'GET',
+    });
+  }
+
+  private async send(lane: Lane, method: HttpMethod, path: string, opts: RequestOptions, preempt?: AbortSignal): Promise<unknown> {
     const timeout = AbortSignal.timeout(opts.timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+    const signal = AbortSignal.any([timeout, ...(opts.signal ? [opts.signal] : []), ...(preempt ? [preempt] : [])]);
     const hasBody = opts.body !== undefined;
     const started = performance.now(); // for the debug log only
     let status: number;
@@ -56,7 +68,7 @@ export class CcapiHttp {
       status = res.status;
       text = await res.text();
     } catch (err) {
-      if (opts.signal?.aborted && !timeout.aborted) {
+      if ((opts.signal?.aborted || preempt?.aborted) && !timeout.aborted) {
         throw new CcapiError('UNREACHABLE', `${opts.context}: cancelled`, true, undefined, null);
       }
       const e = networkError(opts.context, err, timeout.aborted);
@@ -85,8 +97,9 @@ export class CcapiHttp {
     throw httpError(opts.context, status, message);
   }
 
-  /** Drops both connections, aborting anything in flight. */
+  /** Drops both connections, aborting anything in flight and refusing anything queued. */
   async close(): Promise<void> {
+    this.commands.close();
     await Promise.all([this.agents.command.destroy(), this.agents.poll.destroy()]);
   }
 }

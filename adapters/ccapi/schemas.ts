@@ -42,6 +42,14 @@ export const DatetimeSchema = z.object({ datetime: z.string(), dst: z.boolean() 
 
 export const EventSchema = z.record(z.string(), z.unknown());
 
+/** A contents level (storages, folders, one page of files): ver110+ bodies give `path`, ver100 bodies `url`. */
+export const ContentsListSchema = z.object({ path: z.array(z.string()).optional(), url: z.array(z.string()).optional() });
+
+export const ContentsNumberSchema = z.object({ contentsnumber: z.number().int().min(0), pagenumber: z.number().int().min(0) });
+
+/** `?kind=info`: only the date is read; some firmware leaves it empty. */
+export const ContentsInfoSchema = z.object({ lastmodifieddate: z.string().nullable().optional() });
+
 /** Validates `json` against `schema`, or throws CameraError PROTOCOL naming the request and the first problem. */
 export function parseAnswer<T extends z.ZodType>(schema: T, json: unknown, context: string): z.output<T> {
   const r = schema.safeParse(json);

@@ -81,11 +81,11 @@ export class Topology {
   resolve(feature: string, method: Method): Endpoint {
     const e = this.byFeature.get(feature);
     if (!e) {
-      throw new CcapiError('NOT_SUPPORTED', `${feature}: not advertised by this camera`, false, undefined, null);
+      throw new CcapiError('NOT_SUPPORTED', `${feature}: not advertised by this camera`, false, undefined, null, 'not-sent');
     }
     if (!e[method]) {
       const m = method.toUpperCase();
-      throw new CcapiError('NOT_SUPPORTED', `${feature}: ${m} not advertised (ver${e.version})`, false, undefined, null);
+      throw new CcapiError('NOT_SUPPORTED', `${feature}: ${m} not advertised (ver${e.version})`, false, undefined, null, 'not-sent');
     }
     return e;
   }

@@ -1,9 +1,19 @@
 // `--camera auto`: a CameraPort that finds the camera by SSDP on every connect() — so the machine's reconnects find a
 // camera that came back with a new DHCP address — and delegates everything else to a CcapiCamera at the discovered
-// X_accessURL (a new one whenever that URL changes).
+// X_accessURL (a new one whenever that URL changes). Late-file listeners outlive the inner camera: they are
+// attached to every camera this creates.
 
 import type { Logger } from 'pino';
-import { CameraError, type CameraInfo, type CameraPort, type CameraStatus, type ShotResult } from '../../machines/camera-port.ts';
+import {
+  CameraError,
+  type CameraInfo,
+  type CameraPort,
+  type CameraStatus,
+  type CardFile,
+  type LateFiles,
+  type ShotRequest,
+  type ShotResult,
+} from '../../machines/camera-port.ts';
 import { CcapiCamera, type CcapiCameraOptions } from '../ccapi-camera.ts';
 import type { Clock } from '../../machines/clock.ts';
 import { systemClock } from '../clock.ts';
@@ -28,6 +38,9 @@ export class DiscoveringCamera implements CameraPort {
   private readonly log?: Logger;
   private readonly lock = new Mutex();
   private inner: CameraPort | null = null;
+  /** Unsubscribes this from the inner camera's late files. */
+  private detachInner: (() => void) | null = null;
+  private readonly lateListeners = new Set<(late: LateFiles) => void>();
   private found: DiscoveredCamera | null = null;
   /** Aborts the discovery in flight when close() is called. */
   private searching: AbortController | null = null;
@@ -82,17 +95,17 @@ export class DiscoveringCamera implements CameraPort {
       if (found.onService) this.log?.warn({ uuid: found.uuid }, 'camera reports another client holds it (X_onService 1)');
       if (!this.inner || this.inner.baseUrl !== found.accessUrl) {
         const old = this.inner;
-        this.inner = null;
+        this.setInner(null);
         if (old) {
           this.log?.info({ from: old.baseUrl, to: found.accessUrl }, 'camera address changed');
           await old.close();
         }
         if (generation !== this.generation) throw cancelled();
-        this.inner = this.opts.createCamera?.(found.accessUrl) ?? this.makeCamera(found.accessUrl);
+        this.setInner(this.opts.createCamera?.(found.accessUrl) ?? this.makeCamera(found.accessUrl));
       }
       this.found = found;
       this.log?.info({ url: found.accessUrl, uuid: found.uuid, model: found.modelName }, 'camera discovered');
-      const inner = this.inner;
+      const inner = this.current();
       const result = await inner.connect();
       if (generation !== this.generation) {
         await inner.close(); // closed while connecting: close() already let go of it
@@ -106,8 +119,17 @@ export class DiscoveringCamera implements CameraPort {
     return this.current().status();
   }
 
-  async shoot(opts: { pressDeadlineMono: number; fileDeadlineMono: number }): Promise<ShotResult> {
-    return this.current().shoot(opts);
+  async shoot(request: ShotRequest): Promise<ShotResult> {
+    return this.current().shoot(request);
+  }
+
+  async filesSince(after: { path: string | null; wall: number }): Promise<CardFile[]> {
+    return this.current().filesSince(after);
+  }
+
+  onLateFiles(listener: (late: LateFiles) => void): () => void {
+    this.lateListeners.add(listener);
+    return () => this.lateListeners.delete(listener);
   }
 
   /** Cancels a discovery in flight and closes the CCAPI camera. connect() may be called again afterwards. */
@@ -115,8 +137,16 @@ export class DiscoveringCamera implements CameraPort {
     this.generation++;
     this.searching?.abort();
     const inner = this.inner;
-    this.inner = null;
+    this.setInner(null);
     await inner?.close();
+  }
+
+  private setInner(camera: CameraPort | null): void {
+    this.detachInner?.();
+    this.inner = camera;
+    this.detachInner = camera?.onLateFiles((late) => {
+      for (const listener of this.lateListeners) listener(late);
+    }) ?? null;
   }
 
   private current(): CameraPort {

@@ -12,9 +12,9 @@ const POLL = '/ccapi/ver110/event/polling';
 
 /** Presses the shutter on a ManualClock sim: the reply comes after pressLatencyMs on that clock. */
 async function press(sim: SimulatedCamera, clock: ManualClock, latencyMs: number, body: unknown = { af: false }) {
-  const before = sim.control.state().presses;
+  const before = sim.control.state().pressRequests;
   const reply = call(ccapi(sim.url, SHUTTER), 'POST', body);
-  await until(() => sim.control.state().presses > before, 'press received');
+  await until(() => sim.control.state().pressRequests > before, 'press received');
   clock.advance(latencyMs);
   return reply;
 }
@@ -87,8 +87,9 @@ S('shot engine on a ManualClock: exposing → writing → idle, busy in between,
     const st = sim.control.state();
     assert.is(st.phase, 'idle');
     assert.is(st.shots, 1);
-    assert.equal(st.files, ['100CANON/IMG_0001.JPG']);
-    assert.is(st.presses, 3);
+    assert.equal(st.card, ['100CANON/IMG_0001.JPG']);
+    assert.is(st.pressRequests, 3);
+    assert.equal(st.presses, [{ wall: clock.wall() - clock.mono(), mono: 0 }]); // only the first press fired
     assert.is(st.busyRefusals, 2);
 
     const ev = (await call(ccapi(sim.url, POLL + '?timeout=immediately'))).json as any; // test-only peek

@@ -288,7 +288,7 @@ S('DiscoveringCamera: before connect, status and shoot are refused; no discovery
       throw new CameraError('UNREACHABLE', 'no camera answered SSDP within 8 s', true);
     },
   });
-  for (const call of [() => cam.status(), () => cam.shoot({ pressDeadlineMono: 0, fileDeadlineMono: 0 }), () => cam.connect()]) {
+  for (const call of [() => cam.status(), () => cam.shoot({ tag: { sessionId: 'test', number: 1 }, pressDeadlineMono: 0, fileDeadlineMono: 0 }), () => cam.connect()]) {
     try {
       await call();
       assert.unreachable('should reject');

@@ -1,0 +1,63 @@
+// The contents tree as an R50 serves it (camera-api.md §3.13 as written up in docs/camera-notes.md): storage →
+// folders → `kind=number` → 100-entry `kind=list` pages, and `kind=info` per file. Refused with 503 while the
+// camera shoots, as real bodies do; downloads are not simulated (501).
+
+import { CARD_PATH, type SimBody } from './body.ts';
+import type { Exchange } from './routes.ts';
+
+export const CONTENTS_ROOT = '/ccapi/ver130/contents';
+const PAGE = 100;
+const INVALID = { message: 'Invalid parameter' };
+const NOT_FOUND = { message: 'URL not found' };
+/** `type=` values the simulator can tell apart by extension. */
+const TYPES: Record<string, (name: string) => boolean> = {
+  all: () => true,
+  jpeg: (n) => n.endsWith('.JPG'),
+  cr3: (n) => n.endsWith('.CR3'),
+};
+
+/** GET on `/ccapi/ver130/contents` or anything below it. */
+export function getContents(body: SimBody, path: string, x: Exchange): void {
+  const phase = body.phase;
+  if (phase === 'exposing' || phase === 'processing') return x.reply(503, { message: 'During shooting or recording' });
+  if (phase === 'writing') return x.reply(503, { message: 'Device busy' });
+  if (path === CONTENTS_ROOT) return x.reply(200, { path: [CARD_PATH] });
+  if (path === CARD_PATH) return x.reply(200, { path: body.card.folders().map((f) => `${CARD_PATH}/${f}`) });
+  if (!path.startsWith(`${CARD_PATH}/`)) return x.reply(404, NOT_FOUND);
+  const rest = path.slice(CARD_PATH.length + 1);
+  const [folder, file, ...extra] = rest.split('/');
+  if (!folder || extra.length > 0) return x.reply(404, NOT_FOUND);
+  if (file === undefined) return listFolder(body, folder, x);
+  const entry = body.card.find(`${folder}/${file}`);
+  if (!entry) return x.reply(404, NOT_FOUND);
+  const kind = x.query.get('kind') ?? 'main';
+  if (kind !== 'info') return kind === 'main' || kind === 'thumbnail' || kind === 'display'
+    ? x.reply(501, { message: 'Not implemented by the simulator' })
+    : x.reply(400, INVALID);
+  x.reply(200, {
+    filesize: file.endsWith('.CR3') ? 24_117_248 : 7_340_032,
+    protect: 'disable',
+    archive: 'disable',
+    rotate: '0',
+    rating: 'off',
+    lastmodifieddate: body.lastModified(entry.writtenAt),
+    playtime: null,
+  });
+}
+
+function listFolder(body: SimBody, folder: string, x: Exchange): void {
+  const names = body.card.inFolder(folder).map((f) => f.name);
+  if (names.length === 0 && !body.card.folders().includes(folder)) return x.reply(404, NOT_FOUND);
+  const filter = TYPES[x.query.get('type') ?? 'all'];
+  if (!filter) return x.reply(400, INVALID);
+  const selected = names.filter(filter);
+  const kind = x.query.get('kind');
+  if (kind === 'number') {
+    return x.reply(200, { contentsnumber: selected.length, pagenumber: Math.ceil(selected.length / PAGE) });
+  }
+  if (kind !== 'list') return x.reply(400, INVALID);
+  const page = Number(x.query.get('page') ?? '1');
+  if (!Number.isInteger(page) || page < 1) return x.reply(400, INVALID);
+  // Past the last page: an empty list (as STEF's fake; real bodies unconfirmed).
+  x.reply(200, { path: selected.slice((page - 1) * PAGE, page * PAGE).map((n) => `${CARD_PATH}/${n}`) });
+}
