@@ -18,19 +18,52 @@ export interface CameraStatus {
   tvSeconds: number | null;
 }
 
+/** Which slot a release was pressed for: files that arrive late are handed back under it. */
+export interface ReleaseTag {
+  sessionId: string;
+  /** 1-based slot number. */
+  number: number;
+}
+
+export interface ShotRequest {
+  tag: ReleaseTag;
+  /** Presses may be retried (only when they surely did not reach the camera) until here. */
+  pressDeadlineMono: number;
+  /** The release's files are awaited until here; later ones arrive through `onLateFiles`. */
+  fileDeadlineMono: number;
+}
+
 export interface ShotResult {
   /** Monotonic and wall time at which the accepted shutter request was sent. */
   triggerMono: number;
   triggerWall: number;
-  /** Round trip of the accepted shutter request, ms. */
-  latencyMs: number;
-  /** Shutter requests sent, including busy refusals. */
+  /** Round trip of the accepted shutter request, ms; null when its answer was lost and the camera's evidence showed it fired. */
+  latencyMs: number | null;
+  /** Shutter requests sent, including busy refusals. Never two that reached the camera. */
   attempts: number;
-  /** Path of the first file the camera reported for this release, or null if none arrived in time. */
-  file: string | null;
-  /** Monotonic time at which the shot finished (file seen or wait given up). */
+  /** Every file of this release seen before `fileDeadlineMono` (RAW+JPEG: both), in the camera's order. */
+  files: string[];
+  /** True when the press's answer was lost and the camera's own evidence (events, card listing) showed it fired. */
+  confirmedByEvidence: boolean;
+  /** Monotonic time at which the shot finished (files seen or wait given up). */
   doneMono: number;
   doneWall: number;
+}
+
+/** Files the camera reported for an earlier release after its `shoot()` had returned. */
+export interface LateFiles {
+  tag: ReleaseTag;
+  files: string[];
+  mono: number;
+  wall: number;
+}
+
+/** A file on the card, as the contents listing gives it. */
+export interface CardFile {
+  /** Path as the camera names it, e.g. `100CANON/IMG_0042.JPG` (the same form as in shot records). */
+  path: string;
+  /** Capture time (epoch ms) when the camera tells it, else null. */
+  capturedAt: number | null;
 }
 
 export type CameraErrorCode =
@@ -42,6 +75,7 @@ export type CameraErrorCode =
   | 'WEDGED' // 502: camera's HTTP service needs a power cycle
   | 'NOT_SUPPORTED' // endpoint absent from the topology, 404/405
   | 'REJECTED' // 400 and other non-retryable refusals
+  | 'UNCONFIRMED' // the press may have reached the camera and its evidence could not settle it: never pressed again
   | 'PROTOCOL'; // unparseable answer
 
 export class CameraError extends Error {
@@ -66,11 +100,20 @@ export interface CameraPort {
   /** Battery, storage, temperature and Tv. Callers do not call this while a shot is in progress. */
   status(): Promise<CameraStatus>;
   /**
-   * One release: presses the shutter (retrying transient refusals until `pressDeadlineMono`), then waits for the
-   * camera to report the file until `fileDeadlineMono`. Throws CameraError (with `attempts`) when no press was
-   * accepted.
+   * One release, at most one exposure: presses the shutter, retrying only refusals that surely did not reach the
+   * camera (connection refused, connect timeout, 503 busy) until `pressDeadlineMono`. After an ambiguous failure (a
+   * timeout after sending, a reset) it asks the camera whether it fired instead of pressing again; still unknown
+   * when the press window closes, it throws `UNCONFIRMED`. Then waits for the release's files until
+   * `fileDeadlineMono`. Throws CameraError (with `attempts`) when no press was accepted.
    */
-  shoot(opts: { pressDeadlineMono: number; fileDeadlineMono: number }): Promise<ShotResult>;
+  shoot(request: ShotRequest): Promise<ShotResult>;
+  /**
+   * Files on the card written after `after.path` in the camera's numbering (exclusive), oldest first; with a null
+   * path, the files the camera dates at or after `after.wall`. Used to reconcile the log with the card.
+   */
+  filesSince(after: { path: string | null; wall: number }): Promise<CardFile[]>;
+  /** Listens for files that belong to a release whose `shoot()` already returned. Returns the unsubscribe. */
+  onLateFiles(listener: (late: LateFiles) => void): () => void;
   /** Stops event watching and closes connections. */
   close(): Promise<void>;
 }

@@ -4,6 +4,9 @@ import { assign, fromCallback, fromPromise, setup, type EventObject } from 'xsta
 import type { CameraInfo, CameraStatus } from './camera-port.ts';
 import type { ErrorInfo } from './session-facts.ts';
 
+/** Recorded with every logged event of this machine; replay refuses a log written by a machine it does not know. */
+export const CAMERA_MACHINE_VERSION = 'camera@1';
+
 export interface CameraInput {
   baseUrl: string;
   /** True when the camera is skylapse's own simulator: the UI says so loudly. */
@@ -13,9 +16,10 @@ export interface CameraInput {
 /** A test photo taken outside a session. */
 export interface PhotoRecord {
   triggeredAt: number;
-  latencyMs: number;
+  /** null when the press's answer was lost and the camera's evidence showed it fired. */
+  latencyMs: number | null;
   attempts: number;
-  file: string | null;
+  files: string[];
 }
 
 export interface CameraContext extends CameraInput {

@@ -1,9 +1,14 @@
 // The intervalometer session: one machine instance per session, logged as stream `session:<id>`.
 // Pure: time and ids arrive in events and input; I/O happens in the named actors `deadline` and `shoot`,
-// whose real implementations adapters/ provide through `machine.provide`.
+// whose real implementations adapters/ provide through `machine.provide`. A restart of the process is an event
+// (RESTARTED) like any other, so what the session did across a power cut is in its log.
 import { and, assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
-import type { ShotResult } from './camera-port.ts';
-import type { ErrorInfo, SessionFact, SessionPlan, ShotRecord } from './session-facts.ts';
+import type { CardFile, ReleaseTag, ShotResult } from './camera-port.ts';
+import { isPendingOutcome, reconcile, type KnownFile, type PendingSlot } from './reconcile.ts';
+import type { ErrorInfo, SessionFact, SessionPlan, ShotCounts, ShotRecord, SkipReason } from './session-facts.ts';
+
+/** Recorded with every logged event of this machine; replay refuses a log written by a machine it does not know. */
+export const SESSION_MACHINE_VERSION = 'session@2';
 
 export interface SessionInput {
   plan: SessionPlan;
@@ -11,15 +16,30 @@ export interface SessionInput {
   anchorMono: number;
 }
 
+/**
+ * Where the grid is pinned: slot `index` is planned at monotonic `mono` and labelled with wall time `wall`. The
+ * monotonic clock does not survive a process, so a resume re-derives `mono` from the wall-clock label.
+ */
+export interface GridAnchor {
+  index: number;
+  mono: number;
+  wall: number;
+}
+
 export interface SessionContext {
   plan: SessionPlan;
-  anchorMono: number;
+  anchor: GridAnchor;
   /** 0-based index of the next slot and its monotonic deadline (absolute, so it survives a restart). */
   nextIndex: number;
   nextAt: number;
-  counts: { ok: number; failed: number; skipped: number };
+  counts: ShotCounts;
   lastShot: ShotRecord | null;
   stopRequested: boolean;
+  /** SIGTERM during an exposure: the frame is finished and recorded, then the session is suspended. */
+  suspendRequested: boolean;
+  /** Slots the card may still settle (bounded), and the newest files the log credits (bounded). */
+  pending: PendingSlot[];
+  recentFiles: KnownFile[];
   endedAt: number | null;
   error: ErrorInfo | null;
 }
@@ -37,27 +57,41 @@ export interface ShotFailure extends ErrorInfo {
 }
 
 export interface ShootInput {
-  sessionId: string;
-  number: number;
+  tag: ReleaseTag;
   plannedMono: number;
-  /** Presses are retried until here (half an interval late); the file is awaited until the next slot. */
+  /** Presses are retried until here (half an interval late); the files are awaited until the next slot. */
   pressDeadlineMono: number;
   fileDeadlineMono: number;
 }
 
 export type TickEvent = { type: 'TICK'; mono: number; wall: number };
+/** The clock readings a restart or a resume brings, and the wall time of the stream's last logged event. */
+export type ResumeReading = { at: number; mono: number; wall: number; lastEventAt: number };
 export type SessionEvent =
   | TickEvent
   | { type: 'STOP'; at: number }
-  | { type: 'INTERRUPTED'; at: number; lastEventAt: number }
+  | { type: 'SUSPEND'; at: number }
+  /** The process started again under a session whose stream has no end; `resume` is `serve --resume auto`. */
+  | ({ type: 'RESTARTED'; resume: boolean } & ResumeReading)
+  | ({ type: 'RESUME' } & ResumeReading)
+  /** Files the camera reported for slot `number` after its shot was recorded. */
+  | { type: 'FILES_LATE'; number: number; files: string[] }
+  /** The card's files since the session's evidence mark, for reconciliation. */
+  | { type: 'CARD_FILES'; files: CardFile[]; at: number }
   | { type: 'SAVE'; at: number; title?: string | undefined }
   | { type: 'DISCARD'; at: number };
 
 /** A slot may still be shot until half an interval after its planned time; later it is skipped, never burst. */
 export const lateToleranceMs = (intervalMs: number): number => intervalMs / 2;
 
-const plannedMono = (c: SessionContext, index: number): number => c.anchorMono + index * c.plan.intervalMs;
-const plannedWall = (c: SessionContext, index: number): number => c.plan.startedAt + index * c.plan.intervalMs;
+/** Bounds on what the context carries for reconciliation, so a night's snapshot stays small. */
+const MAX_PENDING = 200;
+const MAX_RECENT_FILES = 64;
+
+const plannedMono = (c: Pick<SessionContext, 'anchor' | 'plan'>, index: number): number =>
+  c.anchor.mono + (index - c.anchor.index) * c.plan.intervalMs;
+const plannedWall = (c: Pick<SessionContext, 'anchor' | 'plan'>, index: number): number =>
+  c.anchor.wall + (index - c.anchor.index) * c.plan.intervalMs;
 /** Number of slots in the plan; null for an unlimited session. */
 const slotsEnd = (c: SessionContext): number | null => (c.plan.stopCondition === 'stop-after' ? c.plan.totalShots : null);
 const isLastSlot = (c: SessionContext, index: number): boolean => {
@@ -65,36 +99,44 @@ const isLastSlot = (c: SessionContext, index: number): boolean => {
   return end !== null && index + 1 >= end;
 };
 
-/** First slot index that can still be shot at `mono`, never beyond the plan's last slot. */
-function firstTakeableSlot(c: SessionContext, mono: number): number {
+/** First slot index from `minIndex` on that can still be shot at `mono`, never beyond the plan's last slot. */
+function firstTakeableSlot(c: SessionContext, mono: number, minIndex: number): number {
   const tolerance = lateToleranceMs(c.plan.intervalMs);
-  const index = Math.max(c.nextIndex + 1, Math.ceil((mono - tolerance - c.anchorMono) / c.plan.intervalMs));
+  const index = Math.max(minIndex, Math.ceil((mono - tolerance - c.anchor.mono) / c.plan.intervalMs) + c.anchor.index);
   const end = slotsEnd(c);
   return end === null ? index : Math.min(index, end);
 }
 
-function skippedRecords(c: SessionContext, until: number): ShotRecord[] {
-  const records: ShotRecord[] = [];
-  for (let index = c.nextIndex; index < until; index++) {
-    records.push({
-      number: index + 1,
-      plannedAt: plannedWall(c, index),
-      plannedMono: plannedMono(c, index),
-      triggeredAt: null,
-      triggerMono: null,
-      latenessMs: null,
-      latencyMs: null,
-      attempts: 0,
-      file: null,
-      result: 'skipped',
-      error: null,
-    });
-  }
-  return records;
+type Enqueue = { assign: (p: Partial<SessionContext>) => void; emit: (f: SessionFact) => void };
+
+/** Skips the slots from nextIndex up to (not including) `until` as one run; returns the context changes. */
+function skipUntil(enqueue: Enqueue, c: SessionContext, until: number, reason: SkipReason): Partial<SessionContext> {
+  const count = until - c.nextIndex;
+  if (count <= 0) return {};
+  const first = { number: c.nextIndex + 1, plannedAt: plannedWall(c, c.nextIndex), plannedMono: plannedMono(c, c.nextIndex) };
+  enqueue.emit({ type: 'slots.skipped', sessionId: c.plan.id, run: { first, count, intervalMs: c.plan.intervalMs, reason } });
+  const changes = { nextIndex: until, nextAt: plannedMono(c, until), counts: { ...c.counts, skipped: c.counts.skipped + count } };
+  enqueue.assign(changes);
+  return changes;
 }
 
+const blankRecord = (c: SessionContext) => ({
+  number: c.nextIndex + 1,
+  plannedAt: plannedWall(c, c.nextIndex),
+  plannedMono: c.nextAt,
+  triggeredAt: null,
+  triggerMono: null,
+  latenessMs: null,
+  latencyMs: null,
+  attempts: 0,
+  files: [],
+  reason: null,
+  recovered: false,
+  error: null,
+});
+
 function shotRecord(c: SessionContext, outcome: { output: ShotOutput } | { failure: ShotFailure }): ShotRecord {
-  const base = { number: c.nextIndex + 1, plannedAt: plannedWall(c, c.nextIndex), plannedMono: c.nextAt };
+  const base = blankRecord(c);
   if ('output' in outcome) {
     const o = outcome.output;
     return {
@@ -104,23 +146,13 @@ function shotRecord(c: SessionContext, outcome: { output: ShotOutput } | { failu
       latenessMs: o.triggerMono - c.nextAt,
       latencyMs: o.latencyMs,
       attempts: o.attempts,
-      file: o.file,
+      files: o.files,
       result: 'ok',
-      error: null,
+      recovered: o.confirmedByEvidence,
     };
   }
   const f = outcome.failure;
-  return {
-    ...base,
-    triggeredAt: null,
-    triggerMono: null,
-    latenessMs: null,
-    latencyMs: null,
-    attempts: f.attempts,
-    file: null,
-    result: 'failed',
-    error: { code: f.code, message: f.message },
-  };
+  return { ...base, attempts: f.attempts, result: 'failed', error: { code: f.code, message: f.message } };
 }
 
 /** XState hands rejections through as `unknown`; anything not shaped by our adapter becomes a generic failure. */
@@ -132,30 +164,48 @@ export function asShotFailure(error: unknown): ShotFailure {
   return { code: 'INTERNAL', message: String((error as Error | null)?.message ?? error), fatal: false, attempts: 0, mono: 0, wall: 0 };
 }
 
-const bumpCount = (counts: SessionContext['counts'], shot: ShotRecord): SessionContext['counts'] => ({
-  ...counts,
-  [shot.result]: counts[shot.result] + 1,
-});
+const withFiles = (recent: readonly KnownFile[], number: number, files: readonly string[]): KnownFile[] =>
+  [...recent, ...files.map((path) => ({ number, path }))].slice(-MAX_RECENT_FILES);
 
-
-/** Context after slot `shot.number` was shot or failed: the grid moves on by exactly one slot. */
-function advancePast(c: SessionContext, shot: ShotRecord): Partial<SessionContext> {
+/** Records slot nextIndex and moves the grid on by exactly one slot. */
+function recordSlot(enqueue: Enqueue, c: SessionContext, shot: ShotRecord): void {
+  enqueue.emit({ type: 'shot.recorded', sessionId: c.plan.id, shot });
   const nextIndex = c.nextIndex + 1;
-  return { nextIndex, nextAt: plannedMono(c, nextIndex), counts: bumpCount(c.counts, shot), lastShot: shot };
+  const pending = isPendingOutcome(shot.result, shot.error?.code ?? null, shot.files)
+    ? [...c.pending, { number: shot.number, plannedAt: shot.plannedAt, result: shot.result }].slice(-MAX_PENDING)
+    : c.pending;
+  enqueue.assign({
+    nextIndex,
+    nextAt: plannedMono(c, nextIndex),
+    counts: { ...c.counts, [shot.result]: c.counts[shot.result] + 1 },
+    lastShot: shot,
+    pending,
+    recentFiles: withFiles(c.recentFiles, shot.number, shot.files),
+  });
 }
 
 /** Wall time at which the session ended, taken from the event that ended it. */
 function endTime(event: { type: string } & Record<string, unknown>): number {
-  if (event.type === 'TICK' || event.type === 'STOP') return (event.wall ?? event.at) as number;
+  if (event.type === 'TICK') return event.wall as number;
+  if ('at' in event) return event.at as number;
   if ('output' in event) return (event.output as ShotOutput).doneWall;
   if ('error' in event) return asShotFailure(event.error).wall;
   return 0;
 }
 
-type Enqueue = { assign: (p: Partial<SessionContext>) => void; emit: (f: SessionFact) => void };
 function end(enqueue: Enqueue, c: SessionContext, status: 'completed' | 'stopped' | 'failed', at: number, error: ErrorInfo | null) {
   enqueue.assign({ endedAt: at, error });
   enqueue.emit({ type: 'session.ended', sessionId: c.plan.id, status, endedAt: at, error });
+}
+
+/**
+ * The grid after a gap. Normally re-derived from the plan's wall-clock labels (the same grid, on the new process's
+ * monotonic clock); if the wall clock went backwards across the gap the labels cannot be trusted, so the grid is
+ * re-anchored with the next slot at now.
+ */
+function anchorAfterGap(c: SessionContext, r: ResumeReading): { anchor: GridAnchor; reanchored: boolean } {
+  if (r.wall < r.lastEventAt) return { anchor: { index: c.nextIndex, mono: r.mono, wall: r.wall }, reanchored: true };
+  return { anchor: { ...c.anchor, mono: r.mono - (r.wall - c.anchor.wall) }, reanchored: false };
 }
 
 export const sessionMachine = setup({
@@ -179,36 +229,32 @@ export const sessionMachine = setup({
       event.type === 'TICK' && event.mono > context.nextAt + lateToleranceMs(context.plan.intervalMs),
     skipReachesEnd: ({ context, event }) => {
       const end = slotsEnd(context);
-      return event.type === 'TICK' && end !== null && firstTakeableSlot(context, event.mono) >= end;
+      return event.type === 'TICK' && end !== null && firstTakeableSlot(context, event.mono, context.nextIndex + 1) >= end;
     },
     stopRequested: ({ context }) => context.stopRequested,
+    suspendRequested: ({ context }) => context.suspendRequested,
     lastSlot: ({ context }) => isLastSlot(context, context.nextIndex),
     fatalFailure: ({ event }) => 'error' in event && asShotFailure(event.error).fatal,
+    /** After the gap, is there still a slot of the plan to shoot? */
+    planRanOut: ({ context, event }) => {
+      if (event.type !== 'RESUME' && event.type !== 'RESTARTED') return false;
+      const end = slotsEnd(context);
+      if (end === null) return false;
+      const c = { ...context, ...anchorAfterGap(context, event) };
+      return firstTakeableSlot(c, event.mono, c.nextIndex) >= end;
+    },
+    resumeOnRestart: ({ event }) => event.type === 'RESTARTED' && event.resume,
   },
   actions: {
     skipLateSlots: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'TICK') return;
-      const until = firstTakeableSlot(context, event.mono);
-      const skipped = skippedRecords(context, until);
-      for (const shot of skipped) enqueue.emit({ type: 'shot.recorded', sessionId: context.plan.id, shot });
-      enqueue.assign({
-        nextIndex: until,
-        nextAt: plannedMono(context, until),
-        counts: { ...context.counts, skipped: context.counts.skipped + skipped.length },
-        lastShot: skipped.at(-1) ?? context.lastShot,
-      });
+      skipUntil(enqueue, context, firstTakeableSlot(context, event.mono, context.nextIndex + 1), 'late');
     }),
     recordShot: enqueueActions(({ context, event, enqueue }) => {
-      if (!('output' in event)) return;
-      const shot = shotRecord(context, { output: event.output as ShotOutput });
-      enqueue.emit({ type: 'shot.recorded', sessionId: context.plan.id, shot });
-      enqueue.assign(advancePast(context, shot));
+      if ('output' in event) recordSlot(enqueue, context, shotRecord(context, { output: event.output as ShotOutput }));
     }),
     recordFailure: enqueueActions(({ context, event, enqueue }) => {
-      if (!('error' in event)) return;
-      const shot = shotRecord(context, { failure: asShotFailure(event.error) });
-      enqueue.emit({ type: 'shot.recorded', sessionId: context.plan.id, shot });
-      enqueue.assign(advancePast(context, shot));
+      if ('error' in event) recordSlot(enqueue, context, shotRecord(context, { failure: asShotFailure(event.error) }));
     }),
     endCompleted: enqueueActions(({ context, event, enqueue }) => end(enqueue, context, 'completed', endTime(event), null)),
     endStopped: enqueueActions(({ context, event, enqueue }) => end(enqueue, context, 'stopped', endTime(event), null)),
@@ -216,17 +262,72 @@ export const sessionMachine = setup({
       const failure = 'error' in event ? asShotFailure(event.error) : null;
       end(enqueue, context, 'failed', endTime(event), failure && { code: failure.code, message: failure.message });
     }),
+    suspend: enqueueActions(({ context, event, enqueue }) => {
+      const reason = event.type === 'RESTARTED' ? 'restart' : 'shutdown';
+      enqueue.assign({ suspendRequested: false });
+      enqueue.emit({ type: 'session.suspended', sessionId: context.plan.id, at: endTime(event), reason });
+    }),
+    requestSuspend: assign({ suspendRequested: true }),
+    /** RESTARTED from `running.shooting`: the press may have left before the process died, so the slot is `unknown`. */
+    settleInFlight: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'RESTARTED') recordSlot(enqueue, context, { ...blankRecord(context), result: 'unknown' });
+    }),
+    announceSaved: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'SAVE') enqueue.emit({ type: 'session.saved', sessionId: context.plan.id, title: event.title ?? context.plan.title, at: event.at });
+    }),
+    announceDiscarded: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'DISCARD') enqueue.emit({ type: 'session.discarded', sessionId: context.plan.id, at: event.at });
+    }),
+    /** Re-pins the grid, skips the slots that passed while nobody shot them, and says so. */
+    resumeGrid: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'RESUME' && event.type !== 'RESTARTED') return;
+      const { anchor, reanchored } = anchorAfterGap(context, event);
+      const pinned: SessionContext = { ...context, anchor, nextAt: plannedMono({ ...context, anchor }, context.nextIndex), suspendRequested: false };
+      enqueue.assign({ anchor, nextAt: pinned.nextAt, suspendRequested: false });
+      skipUntil(enqueue, pinned, firstTakeableSlot(pinned, event.mono, pinned.nextIndex), 'controller_offline');
+      enqueue.emit({ type: 'session.resumed', sessionId: context.plan.id, at: event.wall, gapMs: event.wall - event.lastEventAt, reanchored });
+    }),
+    /** The plan ran out while nobody was there: the rest of its slots are skipped and it waits to be saved. */
+    interruptRanOut: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'RESUME' && event.type !== 'RESTARTED') return;
+      const { anchor } = anchorAfterGap(context, event);
+      const pinned: SessionContext = { ...context, anchor, nextAt: plannedMono({ ...context, anchor }, context.nextIndex) };
+      enqueue.assign({ anchor, nextAt: pinned.nextAt, endedAt: event.lastEventAt });
+      skipUntil(enqueue, pinned, slotsEnd(context) ?? context.nextIndex, 'controller_offline');
+      enqueue.emit({ type: 'session.interrupted', sessionId: context.plan.id, at: event.at, lastEventAt: event.lastEventAt });
+    }),
+    endStoppedAtLastEvent: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'RESTARTED') end(enqueue, context, 'stopped', event.lastEventAt, null);
+    }),
+    filesLate: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'FILES_LATE' || event.number > context.nextIndex) return;
+      const known = new Set(context.recentFiles.map((f) => f.path));
+      const files = event.files.filter((f) => !known.has(f));
+      if (files.length === 0) return;
+      creditFiles(enqueue, context, [{ number: event.number, files }]);
+    }),
+    reconcileCard: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'CARD_FILES') return;
+      const { matched, orphans } = reconcile(context.pending, context.recentFiles, event.files, context.plan.intervalMs);
+      const credited = creditFiles(enqueue, context, matched);
+      if (orphans.length > 0) enqueue.emit({ type: 'session.orphan_files', sessionId: context.plan.id, files: orphans });
+      // What the card did not settle now, it will not settle later: the evidence window closes.
+      enqueue.assign({ pending: [], recentFiles: credited.recentFiles });
+    }),
   },
 }).createMachine({
   id: 'session',
   context: ({ input }) => ({
     plan: input.plan,
-    anchorMono: input.anchorMono,
+    anchor: { index: 0, mono: input.anchorMono, wall: input.plan.startedAt },
     nextIndex: 0,
     nextAt: input.anchorMono,
-    counts: { ok: 0, failed: 0, skipped: 0 },
+    counts: { ok: 0, failed: 0, skipped: 0, unknown: 0 },
     lastShot: null,
     stopRequested: false,
+    suspendRequested: false,
+    pending: [],
+    recentFiles: [],
     endedAt: null,
     error: null,
   }),
@@ -235,15 +336,7 @@ export const sessionMachine = setup({
   states: {
     running: {
       initial: 'waiting',
-      on: {
-        INTERRUPTED: {
-          target: 'interrupted',
-          actions: enqueueActions(({ context, event, enqueue }) => {
-            enqueue.assign({ endedAt: event.lastEventAt });
-            enqueue.emit({ type: 'session.interrupted', sessionId: context.plan.id, at: event.at, lastEventAt: event.lastEventAt });
-          }),
-        },
-      },
+      on: { FILES_LATE: { actions: 'filesLate' } },
       states: {
         waiting: {
           invoke: { id: 'deadline', src: 'deadline', input: ({ context }) => ({ at: context.nextAt }) },
@@ -254,6 +347,13 @@ export const sessionMachine = setup({
               { target: 'shooting' },
             ],
             STOP: { target: '#session.stopped', actions: 'endStopped' },
+            SUSPEND: { target: '#session.suspended', actions: 'suspend' },
+            RESTARTED: [
+              { guard: 'planRanOut', target: '#session.interrupted', actions: 'interruptRanOut' },
+              { guard: 'resumeOnRestart', target: 'waiting', reenter: true, actions: 'resumeGrid' },
+              { target: '#session.suspended', actions: 'suspend' },
+            ],
+            CARD_FILES: { actions: 'reconcileCard' },
           },
         },
         shooting: {
@@ -261,8 +361,7 @@ export const sessionMachine = setup({
             id: 'shoot',
             src: 'shoot',
             input: ({ context }) => ({
-              sessionId: context.plan.id,
-              number: context.nextIndex + 1,
+              tag: { sessionId: context.plan.id, number: context.nextIndex + 1 },
               plannedMono: context.nextAt,
               pressDeadlineMono: context.nextAt + lateToleranceMs(context.plan.intervalMs),
               fileDeadlineMono: context.nextAt + context.plan.intervalMs,
@@ -270,42 +369,84 @@ export const sessionMachine = setup({
             onDone: [
               { guard: 'stopRequested', target: '#session.stopped', actions: ['recordShot', 'endStopped'] },
               { guard: 'lastSlot', target: '#session.completed', actions: ['recordShot', 'endCompleted'] },
+              { guard: 'suspendRequested', target: '#session.suspended', actions: ['recordShot', 'suspend'] },
               { target: 'waiting', actions: 'recordShot' },
             ],
             onError: [
               { guard: 'fatalFailure', target: '#session.failed', actions: ['recordFailure', 'endFailed'] },
               { guard: 'stopRequested', target: '#session.stopped', actions: ['recordFailure', 'endStopped'] },
               { guard: 'lastSlot', target: '#session.completed', actions: ['recordFailure', 'endCompleted'] },
+              { guard: 'suspendRequested', target: '#session.suspended', actions: ['recordFailure', 'suspend'] },
               { target: 'waiting', actions: 'recordFailure' },
             ],
           },
-          // The exposure in flight is finished and recorded before the session stops.
-          on: { STOP: { guard: ({ context }) => !context.stopRequested, actions: assign({ stopRequested: true }) } },
+          on: {
+            // The exposure in flight is finished and recorded before the session stops or is suspended.
+            STOP: { guard: ({ context }) => !context.stopRequested, actions: assign({ stopRequested: true }) },
+            SUSPEND: { guard: ({ context }) => !context.suspendRequested, actions: 'requestSuspend' },
+            // The process died mid-press: that slot is unknown; then as from `waiting`.
+            RESTARTED: [
+              { guard: 'stopRequested', target: '#session.stopped', actions: ['settleInFlight', 'endStoppedAtLastEvent'] },
+              { guard: 'lastSlot', target: '#session.interrupted', actions: ['settleInFlight', 'interruptRanOut'] },
+              { guard: 'planRanOut', target: '#session.interrupted', actions: ['settleInFlight', 'interruptRanOut'] },
+              { guard: 'resumeOnRestart', target: 'waiting', actions: ['settleInFlight', 'resumeGrid'] },
+              { target: '#session.suspended', actions: ['settleInFlight', 'suspend'] },
+            ],
+          },
         },
+      },
+    },
+    /** Not shooting, and not over: after SIGTERM, or a restart with `--resume ask`. Waits for a decision. */
+    suspended: {
+      on: {
+        RESTARTED: [
+          { guard: and(['resumeOnRestart', 'planRanOut']), target: 'interrupted', actions: 'interruptRanOut' },
+          { guard: 'resumeOnRestart', target: '#session.running.waiting', actions: 'resumeGrid' },
+        ],
+        RESUME: [
+          { guard: 'planRanOut', target: 'interrupted', actions: 'interruptRanOut' },
+          { target: '#session.running.waiting', actions: 'resumeGrid' },
+        ],
+        STOP: { target: 'stopped', actions: 'endStopped' },
+        SAVE: { target: 'saved', actions: ['endStopped', 'announceSaved'] },
+        DISCARD: { target: 'discarded', actions: 'announceDiscarded' },
+        CARD_FILES: { actions: 'reconcileCard' },
+        FILES_LATE: { actions: 'filesLate' },
       },
     },
     completed: { type: 'final' },
     stopped: { type: 'final' },
     failed: { type: 'final' },
+    /** The plan ran out while the controller was down: every logged shot is kept, waiting for save or discard. */
     interrupted: {
       on: {
-        SAVE: {
-          target: 'saved',
-          actions: enqueueActions(({ context, event, enqueue }) =>
-            enqueue.emit({ type: 'session.saved', sessionId: context.plan.id, title: event.title ?? context.plan.title, at: event.at }),
-          ),
-        },
-        DISCARD: {
-          target: 'discarded',
-          actions: enqueueActions(({ context, event, enqueue }) =>
-            enqueue.emit({ type: 'session.discarded', sessionId: context.plan.id, at: event.at }),
-          ),
-        },
+        SAVE: { target: 'saved', actions: 'announceSaved' },
+        DISCARD: { target: 'discarded', actions: 'announceDiscarded' },
+        CARD_FILES: { actions: 'reconcileCard' },
+        FILES_LATE: { actions: 'filesLate' },
       },
     },
     saved: { type: 'final' },
     discarded: { type: 'final' },
   },
 });
+
+/** Credits files to slots: a pending unknown/failed slot is recovered, any other gets the files added. */
+function creditFiles(enqueue: Enqueue, c: SessionContext, matched: { number: number; files: string[] }[]): Pick<SessionContext, 'recentFiles'> {
+  let { counts, pending, recentFiles } = c;
+  for (const { number, files } of matched) {
+    const slot = pending.find((p) => p.number === number);
+    if (slot && slot.result !== 'ok') {
+      enqueue.emit({ type: 'shot.recovered', sessionId: c.plan.id, number, was: slot.result, files });
+      counts = { ...counts, [slot.result]: counts[slot.result] - 1, ok: counts.ok + 1 };
+    } else {
+      enqueue.emit({ type: 'shot.files_added', sessionId: c.plan.id, number, files });
+    }
+    pending = pending.filter((p) => p.number !== number);
+    recentFiles = withFiles(recentFiles, number, files);
+  }
+  enqueue.assign({ counts, pending, recentFiles });
+  return { recentFiles };
+}
 
 export type SessionMachine = typeof sessionMachine;

@@ -6,7 +6,8 @@ import { fromCallback, fromPromise, type AnyEventObject, type EventObject } from
 import { getShortestPaths } from 'xstate/graph';
 import { ManualClock } from '../../adapters/clock.ts';
 import type { CameraStatus } from '../../machines/camera-port.ts';
-import { cameraMachine, retryDelaysMs, type CameraFailure, type ConnectOutput } from '../../machines/camera.ts';
+import { cameraFacts } from '../../machines/camera-facts.ts';
+import { CAMERA_MACHINE_VERSION, cameraMachine, retryDelaysMs, type CameraFailure, type ConnectOutput } from '../../machines/camera.ts';
 import { replay } from '../../machines/replay.ts';
 import { openStore } from '../../store/db.ts';
 import { EventLog } from '../../store/event-log.ts';
@@ -57,8 +58,12 @@ S('on every path, replaying the log gives the live snapshot and the model state'
         deadline: fromCallback<EventObject, { at: number }>(() => undefined),
       },
     });
-    const journal = new JournaledStream(machine, 'camera', log, new ManualClock());
-    const actor = startJournaledActor(journal, input, { onError: (e) => assert.unreachable(String(e)), onAppendFailed: (e) => assert.unreachable(String(e)) });
+    const journal = new JournaledStream(machine, 'camera', log, new ManualClock(), {
+      machineVersion: CAMERA_MACHINE_VERSION,
+      foldFromLastStart: true,
+      facts: (previous, next, event) => cameraFacts(previous, next, event),
+    });
+    const actor = startJournaledActor(journal, { input }, { onError: (e) => assert.unreachable(String(e)), onAppendFailed: (e) => assert.unreachable(String(e)) });
     for (const { event } of path.steps.slice(1)) {
       const e = event as AnyEventObject;
       if (e.type === 'xstate.done.actor.connect') slot.pending?.resolve(e.output);
@@ -73,6 +78,9 @@ S('on every path, replaying the log gives the live snapshot and the model state'
     assert.equal(JSON.parse(JSON.stringify({ value: replayed.value, context: replayed.context })), live, `replay differs after ${trail}`);
     // The graph merges states that differ only in capped attempts, so the model is compared by state value.
     assert.is(live.value, path.state.value, `live differs from the model after ${trail}`);
+    const facts = log.readStream('camera').flatMap((r) => r.facts);
+    assert.is(facts.length, log.readStream('camera').length, 'every logged camera transition states one fact');
+    assert.ok(facts.every((f, i) => i === 0 || f.seq > facts[i - 1]!.seq), 'fact seqs strictly increase');
     actor.stop();
     store.close();
   }

@@ -1,4 +1,4 @@
-// The session machine, stepped purely: grid, lateness policy, stop, failures, interruption.
+// The session machine, stepped purely: grid, lateness policy, stop, failures, restarts, suspend, files and the card.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { AnyEventObject } from 'xstate';
@@ -25,15 +25,24 @@ function run(events: AnyEventObject[], input = plan()) {
   return { snapshot: snapshot!, facts };
 }
 const tick = (mono: number): AnyEventObject => ({ type: 'TICK', mono, wall: 1_700_000_000_000 + mono });
-const done = (triggerMono: number, file = `100CANON/IMG_${triggerMono}.JPG`): AnyEventObject => ({
+const done = (triggerMono: number, files = [`100CANON/IMG_${triggerMono}.JPG`]): AnyEventObject => ({
   type: 'xstate.done.actor.shoot',
-  output: { triggerMono, triggerWall: triggerMono, latencyMs: 30, attempts: 1, file, doneMono: triggerMono + 300, doneWall: triggerMono + 300 } satisfies ShotOutput,
+  output: { triggerMono, triggerWall: triggerMono, latencyMs: 30, attempts: 1, files, confirmedByEvidence: false, doneMono: triggerMono + 300, doneWall: triggerMono + 300 } satisfies ShotOutput,
 });
 const failed = (mono: number, code = 'BUSY', fatal = false): AnyEventObject => ({
   type: 'xstate.error.actor.shoot',
   error: { code, message: code, fatal, attempts: 4, mono, wall: mono } satisfies ShotFailure,
 });
 const shots = (facts: SessionFact[]) => facts.flatMap((f) => (f.type === 'shot.recorded' ? [f.shot] : []));
+/** Slots as [number, result], skipped runs expanded. */
+const slots = (facts: SessionFact[]) =>
+  facts.flatMap((f): [number, string][] => {
+    if (f.type === 'shot.recorded') return [[f.shot.number, f.shot.result]];
+    if (f.type === 'slots.skipped') return Array.from({ length: f.run.count }, (_, i) => [f.run.first.number + i, 'skipped']);
+    return [];
+  });
+const counts = (over: Partial<Record<'ok' | 'failed' | 'skipped' | 'unknown', number>>) => ({ ok: 0, failed: 0, skipped: 0, unknown: 0, ...over });
+const WALL0 = 1_700_000_000_000;
 
 S('starts waiting for slot 0 at the anchor and announces the plan', () => {
   const { snapshot, facts } = run([]);
@@ -57,15 +66,17 @@ S('shoots on the grid: slot k is planned at anchor + k * interval', () => {
 S('a slot more than half an interval late is skipped and recorded, never fired in a burst', () => {
   const { snapshot, facts } = run([tick(10_001), done(10_002), tick(13_700)], plan({ totalShots: 10 }));
   // Slots 2 (11 000), 3 (12 000) and 4 (13 000) are past their tolerance at 13 700; slot 5 (14 000) is next.
-  assert.equal(shots(facts).map((s) => [s.number, s.result]), [
+  assert.equal(slots(facts), [
     [1, 'ok'],
     [2, 'skipped'],
     [3, 'skipped'],
     [4, 'skipped'],
   ]);
+  const run3 = facts.find((f) => f.type === 'slots.skipped');
+  assert.equal(run3, { type: 'slots.skipped', sessionId: ID, run: { first: { number: 2, plannedAt: WALL0 + 1000, plannedMono: 11_000 }, count: 3, intervalMs: 1000, reason: 'late' } });
   assert.equal(snapshot.value, { running: 'waiting' });
   assert.is(snapshot.context.nextAt, 14_000);
-  assert.equal(snapshot.context.counts, { ok: 1, failed: 0, skipped: 3 });
+  assert.equal(snapshot.context.counts, counts({ ok: 1, skipped: 3 }));
 });
 
 S('a slot within half an interval is still shot', () => {
@@ -79,13 +90,13 @@ S('completes after totalShots slots with exactly one end fact', () => {
   assert.is(snapshot.status, 'done');
   const ends = facts.filter((f) => f.type === 'session.ended');
   assert.equal(ends, [{ type: 'session.ended', sessionId: ID, status: 'completed', endedAt: 12_301, error: null }]);
-  assert.equal(snapshot.context.counts, { ok: 2, failed: 1, skipped: 0 });
+  assert.equal(snapshot.context.counts, counts({ ok: 2, failed: 1 }));
 });
 
 S('skipping past the last slot completes the session', () => {
   const { snapshot, facts } = run([tick(10_000), done(10_001), tick(20_000)]);
   assert.is(snapshot.value, 'completed');
-  assert.equal(shots(facts).map((s) => s.result), ['ok', 'skipped', 'skipped']);
+  assert.equal(slots(facts).map(([, r]) => r), ['ok', 'skipped', 'skipped']);
 });
 
 S('stop while waiting ends at once; stop while shooting waits for the frame in flight', () => {
@@ -114,15 +125,99 @@ S('an unlimited session never completes by itself', () => {
   assert.is(snapshot.context.counts.ok, 4);
 });
 
-S('an interrupted session waits for save or discard; events after the end change nothing', () => {
-  const interrupted = run([tick(10_000), done(10_001), { type: 'INTERRUPTED', at: 99, lastEventAt: 42 }]);
-  assert.is(interrupted.snapshot.value, 'interrupted');
-  assert.is(interrupted.snapshot.context.endedAt, 42);
-  const saved = run([{ type: 'INTERRUPTED', at: 99, lastEventAt: 42 }, { type: 'SAVE', at: 100, title: 'Kept' }]);
+const restarted = (mono: number, wall: number, lastEventAt: number, resume = true): AnyEventObject => ({ type: 'RESTARTED', at: wall, mono, wall, lastEventAt, resume });
+
+S('after a restart the session resumes on its original grid; slots missed while down are skipped as controller_offline', () => {
+  // Slot 1 shot at mono 10 000; the process dies; a new process (mono starts near 0) comes back at wall +5 200.
+  const { snapshot, facts } = run([tick(10_000), done(10_001), restarted(300, WALL0 + 5_200, WALL0 + 1_000)], plan({ totalShots: 20 }));
+  assert.equal(snapshot.value, { running: 'waiting' });
+  // Slot 6 (index 5) is planned at wall +5 000; at +5 200 it is within tolerance, so it is the next one.
+  assert.is(snapshot.context.nextIndex, 5);
+  assert.is(snapshot.context.nextAt, 300 - 200, 'the grid keeps its wall-clock labels on the new monotonic clock');
+  assert.equal(slots(facts).slice(1), [[2, 'skipped'], [3, 'skipped'], [4, 'skipped'], [5, 'skipped']]);
+  const skipped = facts.find((f) => f.type === 'slots.skipped');
+  assert.is(skipped?.type === 'slots.skipped' && skipped.run.reason, 'controller_offline');
+  assert.equal(facts.at(-1), { type: 'session.resumed', sessionId: ID, at: WALL0 + 5_200, gapMs: 4_200, reanchored: false });
+});
+
+S('a press in flight when the process died is unknown; the card recovers it', () => {
+  const { snapshot, facts } = run(
+    [tick(10_000), restarted(50, WALL0 + 2_100, WALL0 + 10), { type: 'CARD_FILES', at: WALL0 + 2_200, files: [{ path: '100CANON/IMG_0007.JPG', capturedAt: null }] }],
+    plan({ totalShots: 20 }),
+  );
+  assert.equal(slots(facts)[0], [1, 'unknown']);
+  assert.equal(facts.find((f) => f.type === 'shot.recovered'), { type: 'shot.recovered', sessionId: ID, number: 1, was: 'unknown', files: ['100CANON/IMG_0007.JPG'] });
+  assert.equal(snapshot.context.counts, counts({ ok: 1, skipped: 1 }));
+  assert.equal(snapshot.context.pending, []);
+});
+
+S('files on the card that no slot can have made are orphans; files between logged ones go to the slot between them', () => {
+  const { facts } = run(
+    [
+      tick(10_000), done(10_001, ['100CANON/IMG_0001.JPG']),
+      tick(11_000), failed(11_400, 'UNREACHABLE'),
+      tick(12_000), done(12_001, ['100CANON/IMG_0003.JPG']),
+      { type: 'CARD_FILES', at: 1, files: ['100CANON/IMG_0002.JPG', '100CANON/IMG_0003.JPG', '100CANON/IMG_0004.JPG'].map((path) => ({ path, capturedAt: null })) },
+    ],
+    plan({ totalShots: 10 }),
+  );
+  assert.equal(facts.find((f) => f.type === 'shot.recovered'), { type: 'shot.recovered', sessionId: ID, number: 2, was: 'failed', files: ['100CANON/IMG_0002.JPG'] });
+  assert.equal(facts.find((f) => f.type === 'session.orphan_files'), { type: 'session.orphan_files', sessionId: ID, files: [{ path: '100CANON/IMG_0004.JPG', capturedAt: null }] });
+});
+
+S('a late file goes to its own shot, never to the next one, and is credited once', () => {
+  const { snapshot, facts } = run(
+    [tick(10_000), done(10_001, []), tick(11_000), done(11_001, []), { type: 'FILES_LATE', number: 1, files: ['100CANON/IMG_0001.CR3', '100CANON/IMG_0001.JPG'] }, { type: 'FILES_LATE', number: 1, files: ['100CANON/IMG_0001.JPG'] }],
+    plan({ totalShots: 10 }),
+  );
+  const added = facts.filter((f) => f.type === 'shot.files_added');
+  assert.equal(added, [{ type: 'shot.files_added', sessionId: ID, number: 1, files: ['100CANON/IMG_0001.CR3', '100CANON/IMG_0001.JPG'] }]);
+  assert.equal(snapshot.context.pending.map((p) => p.number), [2], 'slot 2 still waits for its file');
+});
+
+S('SIGTERM suspends after the frame in flight; a restart resumes it, or waits with --resume ask', () => {
+  const sus = run([tick(10_000), { type: 'SUSPEND', at: WALL0 + 50 }, done(10_001)], plan({ totalShots: 20 }));
+  assert.is(sus.snapshot.value, 'suspended');
+  assert.equal(sus.facts.at(-1), { type: 'session.suspended', sessionId: ID, at: 10_301, reason: 'shutdown' });
+  const asked = run([tick(10_000), done(10_001), { type: 'SUSPEND', at: WALL0 + 500 }, restarted(40, WALL0 + 3_000, WALL0 + 500, false)], plan({ totalShots: 20 }));
+  assert.is(asked.snapshot.value, 'suspended', 'with ask a suspended session stays suspended (and the restart is not even logged)');
+  const resumed = run([tick(10_000), done(10_001), { type: 'SUSPEND', at: WALL0 + 500 }, { type: 'RESUME', at: WALL0 + 3_000, mono: 40, wall: WALL0 + 3_000, lastEventAt: WALL0 + 500 }], plan({ totalShots: 20 }));
+  assert.equal(resumed.snapshot.value, { running: 'waiting' });
+  assert.is(resumed.snapshot.context.nextIndex, 3);
+});
+
+S('a restart with --resume ask suspends a session that was shooting', () => {
+  const { snapshot, facts } = run([tick(10_000), done(10_001), restarted(40, WALL0 + 3_000, WALL0 + 400, false)], plan({ totalShots: 20 }));
+  assert.is(snapshot.value, 'suspended');
+  assert.equal(facts.at(-1), { type: 'session.suspended', sessionId: ID, at: WALL0 + 3_000, reason: 'restart' });
+});
+
+S('a wall clock that went backwards across the gap re-anchors the grid at now', () => {
+  const { snapshot, facts } = run([tick(10_000), done(10_001), restarted(77, WALL0 - 60_000, WALL0 + 400)], plan({ totalShots: 20 }));
+  assert.equal(snapshot.value, { running: 'waiting' });
+  assert.equal(snapshot.context.anchor, { index: 1, mono: 77, wall: WALL0 - 60_000 });
+  assert.is(snapshot.context.nextAt, 77);
+  assert.ok(facts.some((f) => f.type === 'session.resumed' && f.reanchored));
+});
+
+S('a plan that ran out while the controller was down waits to be saved, its missed slots skipped', () => {
+  const { snapshot, facts } = run([tick(10_000), done(10_001), restarted(40, WALL0 + 60_000, WALL0 + 400)]);
+  assert.is(snapshot.value, 'interrupted');
+  assert.equal(slots(facts), [[1, 'ok'], [2, 'skipped'], [3, 'skipped']]);
+  assert.is(snapshot.context.endedAt, WALL0 + 400);
+  const saved = run([tick(10_000), done(10_001), restarted(40, WALL0 + 60_000, WALL0 + 400), { type: 'SAVE', at: 100, title: 'Kept' }]);
   assert.is(saved.snapshot.value, 'saved');
   assert.equal(saved.facts.at(-1), { type: 'session.saved', sessionId: ID, title: 'Kept', at: 100 });
-  const s = saved.snapshot;
-  assert.not.ok(step(sessionMachine, s, tick(20_000)).changed);
+  assert.not.ok(step(sessionMachine, saved.snapshot, tick(20_000)).changed, 'events after the end change nothing');
+});
+
+S('a suspended session can be saved (as stopped) or discarded', () => {
+  const base = [tick(10_000), done(10_001), { type: 'SUSPEND', at: WALL0 + 500 }];
+  const saved = run([...base, { type: 'SAVE', at: WALL0 + 900 }], plan({ totalShots: 20 }));
+  assert.is(saved.snapshot.value, 'saved');
+  assert.equal(saved.facts.slice(-2).map((f) => f.type), ['session.ended', 'session.saved']);
+  const discarded = run([...base, { type: 'DISCARD', at: WALL0 + 900 }], plan({ totalShots: 20 }));
+  assert.is(discarded.snapshot.value, 'discarded');
 });
 
 S.run();
