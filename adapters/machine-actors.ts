@@ -7,13 +7,20 @@ import type { ShootInput, ShotFailure, ShotOutput } from '../machines/session.ts
 import { CameraError, type CameraPort, type CameraStatus } from '../machines/camera-port.ts';
 import type { Clock } from '../machines/clock.ts';
 
-/** Sends `{type:'TICK', mono, wall}` once `clock.mono()` reaches the absolute deadline `at` (at once if past). */
+/**
+ * Sends `{type:'TICK', mono, wall}` once `clock.mono()` reaches the absolute deadline `at` (at once if past).
+ * Node's timers can fire a little early against performance.now(), so an early wake-up re-arms for the rest: a slot
+ * never fires before its planned time.
+ */
 export const deadlineActor = (clock: Clock) =>
   fromCallback<EventObject, { at: number }>(({ input, sendBack }) => {
-    const handle = clock.setTimeout(
-      () => sendBack({ type: 'TICK', mono: clock.mono(), wall: clock.wall() }),
-      Math.max(0, input.at - clock.mono()),
-    );
+    let handle: unknown;
+    const arm = () => {
+      const now = clock.mono();
+      if (now >= input.at) sendBack({ type: 'TICK', mono: now, wall: clock.wall() });
+      else handle = clock.setTimeout(arm, Math.max(1, Math.ceil(input.at - now)));
+    };
+    handle = clock.setTimeout(arm, Math.max(0, input.at - clock.mono()));
     return () => clock.clearTimeout(handle);
   });
 
@@ -28,7 +35,7 @@ function errorInfo(error: unknown): { code: string; message: string } {
 export const shootActor = (camera: CameraPort, clock: Clock) =>
   fromPromise<ShotOutput, ShootInput>(async ({ input }) => {
     try {
-      return await camera.shoot({ pressDeadlineMono: input.pressDeadlineMono, fileDeadlineMono: input.fileDeadlineMono });
+      return await camera.shoot({ tag: input.tag, pressDeadlineMono: input.pressDeadlineMono, fileDeadlineMono: input.fileDeadlineMono });
     } catch (error) {
       const info = errorInfo(error);
       const attempts = error instanceof CameraError ? (error.attempts ?? 1) : 1;

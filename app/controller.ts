@@ -1,22 +1,24 @@
-// The one command path: every entry point (WebSocket now, REST later) goes through here (prior-art B11).
-// It owns the journaled streams (camera, sessions), recovers interrupted sessions at start, and turns every logged
-// transition into exactly one broadcast.
+// The application core: the one command path every entry point (WebSocket now, REST later) goes through. It owns
+// the journaled streams (the camera, each session), brings sessions back after a restart, reconciles the log with
+// the camera's card, and turns every stored fact into exactly one broadcast.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Actor, SnapshotFrom } from 'xstate';
-import type { CameraPort } from '../machines/camera-port.ts';
-import type { Clock } from '../machines/clock.ts';
 import { connectActor, deadlineActor, monitorActor, shootActor } from '../adapters/machine-actors.ts';
-import { cameraMachine, type CameraMachine } from '../machines/camera.ts';
-import type { SessionFact } from '../machines/session-facts.ts';
-import { sessionMachine, type SessionMachine } from '../machines/session.ts';
+import { CAMERA_MACHINE_VERSION, cameraMachine, type CameraMachine } from '../machines/camera.ts';
+import { cameraFacts } from '../machines/camera-facts.ts';
+import type { CameraPort, LateFiles } from '../machines/camera-port.ts';
+import type { Clock } from '../machines/clock.ts';
+import { SESSION_MACHINE_VERSION, sessionMachine, type SessionMachine } from '../machines/session.ts';
+import type { Store } from '../store/db.ts';
 import type { EventLog } from '../store/event-log.ts';
 import { JournaledStream, startJournaledActor, type Transition } from '../store/journal.ts';
 import { projectSessionFacts } from '../store/projections.ts';
-import { getReport, getSessionShots, openSessions } from '../store/reports.ts';
-import type { Store } from '../store/db.ts';
+import { getReportSummary, getSessionShots, openSessions } from '../store/reports.ts';
 import { ProtocolError, type Broadcast, type StartIntervalometer } from '../transport/protocol.ts';
-import { cameraBroadcast, cameraView, sessionBroadcast, sessionView, unsavedSessionView } from '../transport/views.ts';
+import { cameraFactBroadcast, cameraView, sessionFactBroadcast, sessionView, unsavedSessionView } from '../transport/views.ts';
+
+export type ResumePolicy = 'auto' | 'ask';
 
 export interface ControllerOptions {
   store: Store;
@@ -25,6 +27,8 @@ export interface ControllerOptions {
   simulated: boolean;
   clock: Clock;
   logger: Logger;
+  /** What a restart does with a session that was shooting or suspended: resume it, or wait for `resume_session`. */
+  resume?: ResumePolicy;
   /** How often the camera's battery, card and temperature are read while connected. */
   statusIntervalMs?: number;
   /**
@@ -34,6 +38,7 @@ export interface ControllerOptions {
   onFatal?: (error: unknown) => void;
 }
 
+type SessionSnapshot = SnapshotFrom<SessionMachine>;
 type Live<M extends CameraMachine | SessionMachine> = { journal: JournaledStream<M>; actor: Actor<M> };
 
 export class Controller {
@@ -41,11 +46,16 @@ export class Controller {
   private readonly cameraMachine: CameraMachine;
   private readonly sessionMachine: SessionMachine;
   private camera?: Live<CameraMachine>;
+  /** The session that holds the camera: running, or suspended and waiting for a decision. */
   private active?: Live<SessionMachine>;
   /** The last session that ran in this process, shown after it ends until the next one starts. */
   private lastSession?: JournaledStream<SessionMachine>;
-  /** Interrupted sessions waiting for save or discard, oldest first. */
+  /** Sessions whose plan ran out while the controller was down, waiting for save or discard, oldest first. */
   private readonly unsaved = new Map<string, JournaledStream<SessionMachine>>();
+  /** Sessions whose card should be compared with the log once the camera can answer. */
+  private readonly reconcileDue = new Set<string>();
+  private reconciling = false;
+  private unsubscribeLateFiles?: () => void;
   private photoInFlight = false;
 
   constructor(private readonly o: ControllerOptions) {
@@ -66,27 +76,44 @@ export class Controller {
     return () => this.listeners.delete(listener);
   }
 
-  /** Recovers interrupted sessions, then starts the camera connection. */
+  /** Brings back the sessions the last process left open, then starts the camera connection. */
   start(): void {
     for (const { id } of openSessions(this.o.store)) this.recover(id);
+    this.unsubscribeLateFiles = this.o.camera.onLateFiles((late) => this.lateFiles(late));
     const journal = new JournaledStream(this.cameraMachine, 'camera', this.o.log, this.o.clock, {
-      onTransition: (t) => this.emit(cameraBroadcast(t)),
+      machineVersion: CAMERA_MACHINE_VERSION,
+      foldFromLastStart: true,
+      facts: (previous, next, event) => cameraFacts(previous, next, event),
+      onTransition: (t) => {
+        for (const fact of t.recorded.facts) this.emit(cameraFactBroadcast(fact, t.snapshot));
+        if (t.snapshot.value === 'connected' && t.previous?.value !== 'connected') this.cameraBack();
+      },
     });
-    const actor = startJournaledActor(journal, { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated }, this.actorHooks('camera'));
+    const actor = startJournaledActor(journal, { input: { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated } }, this.actorHooks('camera'));
     this.camera = { journal, actor };
   }
 
+  /**
+   * A graceful stop (SIGTERM: systemd stop, reboot): the frame in flight is finished and recorded, the session is
+   * logged as suspended, and the next start resumes it. Never recorded as a crash.
+   */
   async stop(): Promise<void> {
+    const active = this.active;
+    if (active?.journal.snapshot?.matches('running')) {
+      active.actor.send({ type: 'SUSPEND', at: this.o.clock.wall() });
+      await settled(active.actor, (s) => !s.matches('running'));
+    }
+    this.unsubscribeLateFiles?.();
     this.active?.actor.stop();
     this.camera?.actor.stop();
     await this.o.camera.close();
   }
 
-  /** The state a newly connected client is greeted with; `seq` is the log position it reflects. */
+  /** The state a newly connected client is greeted with; `seq` is the last broadcast it reflects. */
   state() {
     const session = this.active?.journal.snapshot ?? this.lastSession?.snapshot;
     return {
-      seq: this.o.log.lastSeq(),
+      seq: this.o.log.lastFactSeq(),
       camera: cameraView(this.camera?.journal.snapshot ?? null),
       intervalometer: session ? sessionView(session) : null,
       unsavedSession: this.unsavedSession(),
@@ -97,13 +124,29 @@ export class Controller {
     return cameraView(this.camera?.journal.snapshot ?? null);
   }
 
+  /** The newest session waiting for save or discard, as a summary; its shots are paged by `sessionShots`. */
   unsavedSession() {
-    const newest = [...this.unsaved.values()].at(-1);
-    return newest?.snapshot ? unsavedSessionView(newest.snapshot, getSessionShots(this.o.store, newest.snapshot.context.plan.id)) : null;
+    const newest = [...this.unsaved.values()].at(-1)?.snapshot;
+    return newest ? unsavedSessionView(newest) : null;
+  }
+
+  sessionShots(sessionId: string, fromNumber: number, limit: number) {
+    const shots = getSessionShots(this.o.store, sessionId, { fromNumber, limit });
+    if (shots.length === 0 && !this.knows(sessionId)) throw new ProtocolError('NOT_FOUND', `No session ${sessionId}`);
+    const last = shots.at(-1);
+    return { sessionId, shots, nextFromNumber: last && shots.length === limit ? last.number + 1 : null };
   }
 
   startSession(cmd: StartIntervalometer) {
-    if (this.active) throw new ProtocolError('SESSION_ACTIVE', 'A session is already running', { sessionId: this.active.journal.snapshot?.context.plan.id });
+    const held = this.active?.journal.snapshot;
+    if (held) {
+      const suspended = held.matches('suspended');
+      throw new ProtocolError(
+        'SESSION_ACTIVE',
+        suspended ? 'A suspended session holds the camera: resume, save or discard it first' : 'A session is already running',
+        { sessionId: held.context.plan.id, state: suspended ? 'suspended' : 'running' },
+      );
+    }
     const camera = this.requireCamera();
     if (camera.status?.temperature?.includes('disablerelease')) {
       throw new ProtocolError('CAMERA_ERROR', 'The camera is too hot to release the shutter (disablerelease); let it cool first', {
@@ -132,17 +175,7 @@ export class Controller {
       startedAt,
     };
     const journal = this.sessionJournal(id);
-    const actor = startJournaledActor(journal, { plan, anchorMono: clock.mono() }, this.actorHooks(`session:${id}`));
-    this.active = { journal, actor };
-    this.lastSession = journal;
-    actor.subscribe({
-      complete: () => {
-        if (this.active?.actor === actor) this.active = undefined;
-      },
-      error: () => {
-        if (this.active?.actor === actor) this.active = undefined;
-      },
-    });
+    this.goLive(journal, startJournaledActor(journal, { input: { plan, anchorMono: clock.mono() } }, this.actorHooks(`session:${id}`)));
     return sessionView(journal.snapshot!);
   }
 
@@ -153,29 +186,49 @@ export class Controller {
     return sessionView(journal.snapshot!);
   }
 
+  resumeSession(sessionId: string) {
+    const active = this.active;
+    if (!active || active.journal.snapshot?.context.plan.id !== sessionId || !active.journal.snapshot.matches('suspended')) {
+      throw new ProtocolError('NOT_FOUND', `No suspended session ${sessionId}`);
+    }
+    const { clock } = this.o;
+    active.actor.send({ type: 'RESUME', at: clock.wall(), mono: clock.mono(), wall: clock.wall(), lastEventAt: active.journal.lastAt ?? clock.wall() });
+    this.reconcileDue.add(sessionId);
+    this.reconcileSoon();
+    return sessionView(active.journal.snapshot!);
+  }
+
   saveSession(sessionId: string, title?: string) {
-    const journal = this.requireUnsaved(sessionId);
-    journal.record({ type: 'SAVE', at: this.o.clock.wall(), title });
-    this.unsaved.delete(sessionId);
-    return { sessionId, report: getReport(this.o.store, sessionId) };
+    const at = this.o.clock.wall();
+    const suspended = this.suspendedSession(sessionId);
+    if (suspended) suspended.actor.send({ type: 'SAVE', at, title });
+    else {
+      this.requireUnsaved(sessionId).record({ type: 'SAVE', at, title });
+      this.unsaved.delete(sessionId);
+    }
+    return { sessionId, report: getReportSummary(this.o.store, sessionId) };
   }
 
   discardSession(sessionId: string) {
-    const journal = this.requireUnsaved(sessionId);
-    journal.record({ type: 'DISCARD', at: this.o.clock.wall() });
-    this.unsaved.delete(sessionId);
+    const at = this.o.clock.wall();
+    const suspended = this.suspendedSession(sessionId);
+    if (suspended) suspended.actor.send({ type: 'DISCARD', at });
+    else {
+      this.requireUnsaved(sessionId).record({ type: 'DISCARD', at });
+      this.unsaved.delete(sessionId);
+    }
     return { sessionId };
   }
 
   async takePhoto() {
-    if (this.active) throw new ProtocolError('SESSION_ACTIVE', 'A session is running; test photos would cost it frames');
+    if (this.active) throw new ProtocolError('SESSION_ACTIVE', 'A session holds the camera; test photos would cost it frames');
     this.requireCamera();
     if (this.photoInFlight) throw new ProtocolError('CAMERA_BUSY', 'A test photo is already being taken');
     this.photoInFlight = true;
     try {
       const now = this.o.clock.mono();
-      const shot = await this.o.camera.shoot({ pressDeadlineMono: now + 3_000, fileDeadlineMono: now + 15_000 });
-      const photo = { triggeredAt: shot.triggerWall, latencyMs: shot.latencyMs, attempts: shot.attempts, file: shot.file };
+      const shot = await this.o.camera.shoot({ tag: { sessionId: 'test-photo', number: 0 }, pressDeadlineMono: now + 3_000, fileDeadlineMono: now + 15_000 });
+      const photo = { triggeredAt: shot.triggerWall, latencyMs: shot.latencyMs, attempts: shot.attempts, files: shot.files };
       this.camera?.actor.send({ type: 'PHOTO_TAKEN', photo });
       return { photo };
     } catch (error) {
@@ -201,37 +254,142 @@ export class Controller {
     return journal;
   }
 
-  private sessionJournal(id: string): JournaledStream<SessionMachine> {
-    const journal: JournaledStream<SessionMachine> = new JournaledStream(this.sessionMachine, `session:${id}`, this.o.log, this.o.clock, {
-      project: (tx, recorded, emitted) => projectSessionFacts(tx, recorded, emitted as SessionFact[]),
-      onTransition: (t: Transition<SessionMachine>) =>
-        this.emit(
-          sessionBroadcast(t, {
-            shots: () => getSessionShots(this.o.store, id),
-            report: () => getReport(this.o.store, id),
-          }),
-        ),
-    });
-    return journal;
+  private suspendedSession(sessionId: string): Live<SessionMachine> | null {
+    const active = this.active;
+    return active?.journal.snapshot?.context.plan.id === sessionId && active.journal.snapshot.matches('suspended') ? active : null;
   }
 
-  /** A session whose stream has no end: the process died under it. It is not resumed; it waits for a decision. */
+  private knows(sessionId: string): boolean {
+    return getReportSummary(this.o.store, sessionId) !== null || this.unsaved.has(sessionId) || this.active?.journal.snapshot?.context.plan.id === sessionId;
+  }
+
+  private sessionJournal(id: string): JournaledStream<SessionMachine> {
+    return new JournaledStream(this.sessionMachine, `session:${id}`, this.o.log, this.o.clock, {
+      machineVersion: SESSION_MACHINE_VERSION,
+      project: projectSessionFacts,
+      onTransition: (t: Transition<SessionMachine>) => {
+        for (const fact of t.recorded.facts) {
+          this.emit(sessionFactBroadcast(fact, t.snapshot, { report: () => getReportSummary(this.o.store, id) }));
+        }
+        // A card comparison waits for the grid to rest between slots: a frame in flight is not an orphan.
+        if (t.snapshot.matches({ running: 'waiting' }) && this.reconcileDue.has(id)) this.reconcileSoon();
+      },
+    });
+  }
+
+  /** Makes a session the one holding the camera, with a live actor. */
+  private goLive(journal: JournaledStream<SessionMachine>, actor: Actor<SessionMachine>): void {
+    this.active = { journal, actor };
+    this.lastSession = journal;
+    const release = () => {
+      if (this.active?.actor === actor) this.active = undefined;
+    };
+    actor.subscribe({ complete: release, error: release });
+  }
+
+  /**
+   * A session whose stream has no end. Shooting when the process died, or suspended by a graceful stop: with
+   * `--resume auto` it resumes on its grid (slots missed while down are skipped, a press that may have left is
+   * `unknown` until the card says); with `ask` it waits suspended. A plan that ran out while down waits to be saved.
+   */
   private recover(id: string): void {
-    const journal = this.sessionJournal(id);
-    const snapshot = journal.snapshot as SnapshotFrom<SessionMachine> | null;
+    let journal: JournaledStream<SessionMachine>;
+    try {
+      journal = this.sessionJournal(id);
+    } catch (error) {
+      // A log this machine cannot replay is left exactly as it is, for a person (or a later version) to read.
+      this.o.logger.error({ err: error, sessionId: id }, 'cannot replay this session; it is left untouched in the log');
+      return;
+    }
+    const snapshot = journal.snapshot as SessionSnapshot | null;
     if (!snapshot) return;
-    if (snapshot.matches('running')) {
-      journal.record({ type: 'INTERRUPTED', at: this.o.clock.wall(), lastEventAt: journal.lastAt ?? snapshot.context.plan.startedAt });
+    if (snapshot.matches('running') || snapshot.matches('suspended')) {
+      const { clock } = this.o;
+      const wall = clock.wall();
+      journal.record({ type: 'RESTARTED', at: wall, mono: clock.mono(), wall, lastEventAt: journal.lastAt ?? wall, resume: this.o.resume !== 'ask' });
     }
-    if (journal.snapshot?.matches('interrupted')) {
+    const now = journal.snapshot!;
+    if (now.matches('running') || now.matches('suspended')) {
+      this.goLive(journal, startJournaledActor(journal, { restore: true }, this.actorHooks(`session:${id}`)));
+      this.reconcileDue.add(id);
+      this.o.logger.warn({ sessionId: id, state: sessionView(now).state, counts: now.context.counts }, now.matches('running') ? 'resumed a session' : 'a session waits suspended: resume, save or discard it');
+    } else if (now.matches('interrupted')) {
       this.unsaved.set(id, journal);
-      this.o.logger.warn({ sessionId: id, shots: journal.snapshot.context.counts }, 'recovered an interrupted session');
+      this.reconcileDue.add(id);
+      this.o.logger.warn({ sessionId: id, counts: now.context.counts }, 'a session ran out while the controller was down; it waits to be saved');
+    } else {
+      this.lastSession = journal;
     }
+  }
+
+  /** The camera is (back) in touch: compare the card with the log of every session that could have lost a file. */
+  private cameraBack(): void {
+    const active = this.active?.journal.snapshot;
+    if (active) this.reconcileDue.add(active.context.plan.id);
+    this.reconcileSoon();
+  }
+
+  private reconcileSoon(): void {
+    if (this.reconciling || this.reconcileDue.size === 0) return;
+    this.reconciling = true;
+    void this.reconcile().finally(() => {
+      this.reconciling = false;
+    });
+  }
+
+  /** Lists the card since each due session's evidence mark and hands the files to the session (a logged event). */
+  private async reconcile(): Promise<void> {
+    for (const id of [...this.reconcileDue]) {
+      const target = this.reconcileTarget(id);
+      if (!target) {
+        this.reconcileDue.delete(id);
+        continue;
+      }
+      const snapshot = target.journal.snapshot!;
+      if (snapshot.matches({ running: 'shooting' })) continue; // retried when the grid rests (onTransition)
+      if (this.camera?.journal.snapshot?.value !== 'connected') return; // retried when the camera is back
+      const c = snapshot.context;
+      const first = c.pending[0];
+      const mark = first
+        ? { path: c.recentFiles.filter((f) => f.number < first.number).at(-1)?.path ?? null, wall: first.plannedAt - c.plan.intervalMs }
+        : { path: c.recentFiles.at(-1)?.path ?? null, wall: c.lastShot?.plannedAt ?? c.plan.startedAt };
+      try {
+        const files = await this.o.camera.filesSince(mark);
+        this.reconcileDue.delete(id);
+        const event = { type: 'CARD_FILES' as const, files, at: this.o.clock.wall() };
+        const now = this.reconcileTarget(id);
+        if (!now || now.journal.snapshot?.matches({ running: 'shooting' })) {
+          this.reconcileDue.add(id);
+          continue;
+        }
+        if (now.actor) now.actor.send(event);
+        else now.journal.record(event);
+      } catch (error) {
+        this.o.logger.warn({ err: error, sessionId: id }, 'could not list the card to reconcile; will try again when the camera is back');
+        return;
+      }
+    }
+  }
+
+  private reconcileTarget(id: string): { journal: JournaledStream<SessionMachine>; actor?: Actor<SessionMachine> } | null {
+    if (this.active?.journal.snapshot?.context.plan.id === id) return this.active;
+    const unsaved = this.unsaved.get(id);
+    return unsaved ? { journal: unsaved } : null;
+  }
+
+  /** Files the camera reported for an earlier release: they go to that release's own slot. */
+  private lateFiles(late: LateFiles): void {
+    const active = this.active;
+    if (active?.journal.snapshot?.context.plan.id !== late.tag.sessionId) {
+      this.o.logger.warn({ tag: late.tag, files: late.files }, 'late files for a session that is no longer live; the next reconciliation keeps them');
+      return;
+    }
+    active.actor.send({ type: 'FILES_LATE', number: late.tag.number, files: late.files });
   }
 
   private emit(b: Broadcast): void {
     // The event log is the record; the log line is for whoever reads the journal at 3 a.m.
-    const routine = b.type === 'photo_taken' || b.type === 'intervalometer_update' || b.type === 'camera_status';
+    const routine = b.type === 'photo_taken' || b.type === 'intervalometer_update' || b.type === 'camera_status' || b.type === 'shot_updated';
     this.o.logger[routine ? 'debug' : 'info']({ seq: b.seq, type: b.type }, 'transition');
     for (const listener of this.listeners) listener(b);
   }
@@ -245,4 +403,21 @@ export class Controller {
       },
     };
   }
+}
+
+/** Resolves once the actor's snapshot satisfies `done` (or the actor stops). */
+function settled<M extends SessionMachine>(actor: Actor<M>, done: (s: SnapshotFrom<M>) => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    if (done(actor.getSnapshot())) return resolve();
+    const sub = actor.subscribe({
+      next: (s) => {
+        if (done(s)) {
+          sub.unsubscribe();
+          resolve();
+        }
+      },
+      complete: () => resolve(),
+      error: () => resolve(),
+    });
+  });
 }

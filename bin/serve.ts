@@ -1,13 +1,16 @@
-// `skylapse serve`: the composition root. Opens the store, finds the camera, recovers, then listens.
+// `skylapse serve`: the composition root. Takes the data directory, opens the store, finds the camera, brings back
+// the sessions the last process left open, then listens.
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { CcapiCamera } from '../adapters/ccapi-camera.ts';
 import { DiscoveringCamera } from '../adapters/ssdp/discovering-camera.ts';
-import { startSimulator, type SimulatedCamera } from '../adapters/camera-sim/index.ts';
+import type { SimulatedCamera } from '../adapters/camera-sim/index.ts';
 import { systemClock } from '../adapters/clock.ts';
+import { Controller, type ResumePolicy } from '../app/controller.ts';
 import { openStore } from '../store/db.ts';
 import { EventLog } from '../store/event-log.ts';
-import { Controller } from '../app/controller.ts';
+import { acquireDataDirLock } from '../store/lock.ts';
 import { buildHttp } from '../transport/http.ts';
 import { attachWebSocket } from '../transport/ws.ts';
 
@@ -17,6 +20,8 @@ export interface ServeOptions {
   dataDir: string;
   /** `sim`, `auto` or a CCAPI base URL such as http://192.168.4.2:8080/ccapi */
   camera: string;
+  /** A session the last process left open: resume it at once (`auto`) or wait for `resume_session` (`ask`). */
+  resume: ResumePolicy;
   version: string;
   logger: Logger;
 }
@@ -24,14 +29,21 @@ export interface ServeOptions {
 export async function serve(o: ServeOptions): Promise<{ port: number; close(): Promise<void> }> {
   const clock = systemClock;
   const { logger } = o;
+  if (o.camera !== 'sim' && o.camera !== 'auto' && !/^https?:\/\/[^/]+\/ccapi\/?$/.test(o.camera)) {
+    throw new Error(`--camera must be sim, auto or a CCAPI base URL like http://192.168.4.2:8080/ccapi (got ${o.camera})`);
+  }
+  // One server per data directory: a second one would take the first one's live session for a crashed one.
+  mkdirSync(o.dataDir, { recursive: true });
+  const lock = acquireDataDirLock(o.dataDir);
   let sim: SimulatedCamera | undefined;
   let baseUrl = o.camera;
   if (o.camera === 'sim') {
-    sim = await startSimulator({ clock, logger: logger.child({ component: 'camera-sim' }) });
+    // Loaded only when used: a Pi with a real camera never pays for the simulator.
+    const { startSimulator } = await import('../adapters/camera-sim/index.ts');
+    // The built-in simulator keeps its card beside the log, so a restart finds the files it wrote.
+    sim = await startSimulator({ clock, logger: logger.child({ component: 'camera-sim' }), cardFile: join(o.dataDir, 'sim-card.json') });
     baseUrl = sim.url;
     logger.warn({ url: baseUrl }, 'SIMULATED CAMERA: no real camera is configured; shots go to the built-in simulator');
-  } else if (o.camera !== 'auto' && !/^https?:\/\/[^/]+\/ccapi\/?$/.test(baseUrl)) {
-    throw new Error(`--camera must be sim, auto or a CCAPI base URL like http://192.168.4.2:8080/ccapi (got ${baseUrl})`);
   }
 
   const store = openStore(join(o.dataDir, 'skylapse.db'));
@@ -45,6 +57,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
     camera,
     simulated: sim !== undefined,
     clock,
+    resume: o.resume,
     logger: logger.child({ component: 'controller' }),
     // The log is the promise: if it cannot be written, stop at once and let the supervisor restart into recovery.
     onFatal: () => process.exit(70),
@@ -60,12 +73,14 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
 
   return {
     port,
+    /** A graceful stop: a session in progress finishes its frame and is logged as suspended, to resume at the next start. */
     async close() {
+      await controller.stop();
       ws.close();
       await app.close();
-      await controller.stop();
       store.close();
       await sim?.close();
+      lock.release();
     },
   };
 }

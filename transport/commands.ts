@@ -14,6 +14,8 @@ export const handlers: Handlers = {
   start_intervalometer_with_title: start,
   stop_intervalometer: (c) => ({ session: c.stopSession() }),
   get_unsaved_session: (c) => ({ unsavedSession: c.unsavedSession() }),
+  resume_session: (c, data) => ({ session: c.resumeSession(data.sessionId) }),
+  get_session_shots: (c, data) => c.sessionShots(data.sessionId, data.fromNumber, data.limit),
   save_session_as_report: (c, data) => c.saveSession(data.sessionId, data.title),
   discard_session: (c, data) => c.discardSession(data.sessionId),
   ping: (_c, _data, now) => ({ pong: true, serverTime: now }),

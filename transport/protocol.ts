@@ -1,6 +1,6 @@
 // The wire protocol: the one source of truth for docs/protocol.md (a test keeps the two in step).
 // Client → server: {type, id?, data?}. Each command gets exactly one reply, operation_result or error.
-// Server → clients: broadcasts {type, seq, timestamp, data}, seq being the event log's global position.
+// Server → clients: broadcasts {type, seq, timestamp, data}, seq being the stored fact's global position.
 import { z } from 'zod';
 
 export const ERROR_CODES = [
@@ -78,6 +78,10 @@ export const commandSchemas = {
   start_intervalometer_with_title: startIntervalometer,
   stop_intervalometer: empty,
   get_unsaved_session: empty,
+  resume_session: z.object({ sessionId }).strict(),
+  get_session_shots: z
+    .object({ sessionId, fromNumber: z.number().int().min(1).default(1), limit: z.number().int().min(1).max(500).default(100) })
+    .strict(),
   save_session_as_report: z.object({ sessionId, title: title.optional() }).strict(),
   discard_session: z.object({ sessionId }).strict(),
   ping: empty,
@@ -89,14 +93,21 @@ export const COMMANDS = Object.keys(commandSchemas) as CommandType[];
 /** Server → client message types that are not broadcasts. */
 export const REPLY_TYPES = ['welcome', 'operation_result', 'error'] as const;
 
-/** Broadcasts; each one is caused by exactly one logged event, whose global position is its `seq`. */
+/**
+ * Broadcasts; each one tells one stored fact, whose global position is its `seq` (strictly increasing). One logged
+ * event can produce several (a last shot, then the session's end).
+ */
 export const BROADCAST_TYPES = [
   'camera_connected',
   'camera_disconnected',
   'camera_status',
   'photo_taken',
+  'shot_updated',
+  'orphan_files_found',
   'intervalometer_started',
   'intervalometer_update',
+  'intervalometer_suspended',
+  'intervalometer_resumed',
   'intervalometer_completed',
   'intervalometer_stopped',
   'unsaved_session_found',

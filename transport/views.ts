@@ -1,11 +1,11 @@
-// What clients see of the machines: one view per concept, used by welcome, replies and broadcasts alike
-// (prior-art B22: one schema per concept shared by every transport). Wire times are epoch milliseconds.
+// What clients see of the machines: one view per concept, used by welcome, replies and broadcasts alike, and one
+// broadcast per stored fact, whose `seq` is the fact's. Wire times are epoch milliseconds.
 import type { SnapshotFrom } from 'xstate';
 import type { CameraMachine } from '../machines/camera.ts';
 import type { SessionMachine } from '../machines/session.ts';
+import type { CameraFact } from '../machines/camera-facts.ts';
 import type { SessionFact } from '../machines/session-facts.ts';
-import type { ShotRow } from '../store/reports.ts';
-import type { Transition } from '../store/journal.ts';
+import type { RecordedFact } from '../store/event-log.ts';
 import type { Broadcast, BroadcastType } from './protocol.ts';
 
 type CameraSnapshot = SnapshotFrom<CameraMachine>;
@@ -27,10 +27,11 @@ export function cameraView(s: CameraSnapshot | null) {
 }
 export type CameraView = ReturnType<typeof cameraView>;
 
-/** `running.waiting` → `waiting`; final states keep their names. */
+/** `running.waiting` → `waiting`; other states keep their names. */
 const sessionState = (s: SessionSnapshot): string =>
   typeof s.value === 'string' ? s.value : Object.values(s.value as Record<string, string>)[0]!;
 
+/** A session's summary: never its shot list, which is paged (`get_session_shots`). */
 export function sessionView(s: SessionSnapshot) {
   const c = s.context;
   const state = sessionState(s);
@@ -45,12 +46,10 @@ export function sessionView(s: SessionSnapshot) {
     stopCondition: c.plan.stopCondition,
     startedAt: c.plan.startedAt,
     endedAt: c.endedAt,
-    shotsTaken: c.counts.ok,
-    shotsFailed: c.counts.failed,
-    shotsSkipped: c.counts.skipped,
+    counts: c.counts,
     /** Next slot number and its wall-clock label; null once the session no longer runs. */
     nextShotNumber: running ? c.nextIndex + 1 : null,
-    nextShotAt: running ? c.plan.startedAt + c.nextIndex * c.plan.intervalMs : null,
+    nextShotAt: running ? c.anchor.wall + (c.nextIndex - c.anchor.index) * c.plan.intervalMs : null,
     stopRequested: c.stopRequested,
     lastShot: c.lastShot,
     error: c.error,
@@ -58,50 +57,61 @@ export function sessionView(s: SessionSnapshot) {
 }
 export type SessionView = ReturnType<typeof sessionView>;
 
-export function unsavedSessionView(s: SessionSnapshot, shots: ShotRow[]) {
-  return { ...sessionView(s), reason: 'interrupted' as const, shots };
+export function unsavedSessionView(s: SessionSnapshot) {
+  return { ...sessionView(s), reason: 'interrupted' as const };
 }
 export type UnsavedSessionView = ReturnType<typeof unsavedSessionView>;
 
-function broadcast(type: BroadcastType, t: { recorded: { seq: number; at: number } }, data: Record<string, unknown>): Broadcast {
-  return { type, seq: t.recorded.seq, timestamp: new Date(t.recorded.at).toISOString(), data };
+function broadcast(type: BroadcastType, fact: RecordedFact, data: Record<string, unknown>): Broadcast {
+  return { type, seq: fact.seq, timestamp: new Date(fact.at).toISOString(), data };
 }
 
-/** The one broadcast a logged camera event causes. */
-export function cameraBroadcast(t: Transition<CameraMachine>): Broadcast {
-  const camera = cameraView(t.snapshot);
-  const was = t.previous?.value;
-  const is = t.snapshot.value;
-  if (t.recorded.type === 'PHOTO_TAKEN') return broadcast('photo_taken', t, { sessionId: null, photo: t.snapshot.context.lastPhoto, camera });
-  if (is === 'connected' && was !== 'connected') return broadcast('camera_connected', t, { camera });
-  if (was === 'connected' && is !== 'connected') return broadcast('camera_disconnected', t, { camera, reason: camera.lastError });
-  return broadcast('camera_status', t, { camera });
+/** The broadcast of one stored camera fact. */
+export function cameraFactBroadcast(fact: RecordedFact, snapshot: CameraSnapshot): Broadcast {
+  const camera = cameraView(snapshot);
+  const f = fact.data as CameraFact;
+  switch (f.type) {
+    case 'camera.photo_taken':
+      return broadcast('photo_taken', fact, { sessionId: null, photo: f.photo, camera });
+    case 'camera.connected':
+      return broadcast('camera_connected', fact, { camera });
+    case 'camera.disconnected':
+      return broadcast('camera_disconnected', fact, { camera, reason: f.reason });
+    case 'camera.changed':
+      return broadcast('camera_status', fact, { camera });
+  }
 }
 
-/**
- * The one broadcast a logged session event causes. `extra` supplies what the log's projections hold (the shots of
- * an interrupted session, the saved report).
- */
-export function sessionBroadcast(
-  t: Transition<SessionMachine>,
-  extra: { shots: () => ShotRow[]; report: () => unknown },
-): Broadcast {
-  const session = sessionView(t.snapshot);
-  const facts = t.emitted as SessionFact[];
-  const find = <K extends SessionFact['type']>(type: K) => facts.find((f): f is Extract<SessionFact, { type: K }> => f.type === type);
-
-  const ended = find('session.ended');
-  if (ended?.status === 'completed') return broadcast('intervalometer_completed', t, { session, reason: 'completed' });
-  if (ended) return broadcast('intervalometer_stopped', t, { session, reason: ended.status, error: ended.error });
-  if (find('session.started')) return broadcast('intervalometer_started', t, { session });
-  if (find('session.interrupted')) return broadcast('unsaved_session_found', t, { unsavedSession: unsavedSessionView(t.snapshot, extra.shots()) });
-  const saved = find('session.saved');
-  if (saved) return broadcast('report_saved', t, { sessionId: saved.sessionId, report: extra.report() });
-  const discarded = find('session.discarded');
-  if (discarded) return broadcast('session_discarded', t, { sessionId: discarded.sessionId });
-
-  const shots = facts.filter((f) => f.type === 'shot.recorded').map((f) => (f as Extract<SessionFact, { type: 'shot.recorded' }>).shot);
-  const taken = shots.find((s) => s.result !== 'skipped');
-  if (taken) return broadcast('photo_taken', t, { sessionId: session.sessionId, shot: taken, session });
-  return broadcast('intervalometer_update', t, { session, skipped: shots });
+/** The broadcast of one stored session fact; `session` is the summary after the event that produced it. */
+export function sessionFactBroadcast(fact: RecordedFact, snapshot: SessionSnapshot, extra: { report: () => unknown }): Broadcast {
+  const session = sessionView(snapshot);
+  const f = fact.data as SessionFact;
+  switch (f.type) {
+    case 'session.started':
+      return broadcast('intervalometer_started', fact, { session });
+    case 'shot.recorded':
+      return broadcast('photo_taken', fact, { sessionId: f.sessionId, shot: f.shot, session });
+    case 'slots.skipped':
+      return broadcast('intervalometer_update', fact, { session, skipped: f.run });
+    case 'shot.files_added':
+      return broadcast('shot_updated', fact, { sessionId: f.sessionId, number: f.number, files: f.files, recovered: false, session });
+    case 'shot.recovered':
+      return broadcast('shot_updated', fact, { sessionId: f.sessionId, number: f.number, files: f.files, recovered: true, was: f.was, session });
+    case 'session.orphan_files':
+      return broadcast('orphan_files_found', fact, { sessionId: f.sessionId, files: f.files });
+    case 'session.suspended':
+      return broadcast('intervalometer_suspended', fact, { session, reason: f.reason });
+    case 'session.resumed':
+      return broadcast('intervalometer_resumed', fact, { session, gapMs: f.gapMs, reanchored: f.reanchored });
+    case 'session.ended':
+      return f.status === 'completed'
+        ? broadcast('intervalometer_completed', fact, { session, reason: 'completed' })
+        : broadcast('intervalometer_stopped', fact, { session, reason: f.status, error: f.error });
+    case 'session.interrupted':
+      return broadcast('unsaved_session_found', fact, { unsavedSession: unsavedSessionView(snapshot) });
+    case 'session.saved':
+      return broadcast('report_saved', fact, { sessionId: f.sessionId, report: extra.report() });
+    case 'session.discarded':
+      return broadcast('session_discarded', fact, { sessionId: f.sessionId });
+  }
 }
