@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ManualClock } from '../../adapters/clock.ts';
@@ -214,6 +217,126 @@ S('HTTP control: POST /_sim/faults and GET /_sim/state', async () => {
     assert.is((reset.json as { cardFull: boolean }).cardFull, false);
     assert.is(((await call(ccapi(sim.url, '/_sim/state'))).json as { tv: string }).tv, '1/125');
     assert.is((await call(ccapi(sim.url, '/ccapi/_sim/state'))).status, 404); // never under /ccapi
+  } finally {
+    await sim.close();
+  }
+});
+
+const CONTENTS = '/ccapi/ver130/contents';
+
+S('card file: the card and its numbering survive a restart', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skylapse-card-'));
+  const cardFile = join(dir, 'card.json');
+  try {
+    const clock = new ManualClock();
+    const opts = { clock, tv: '1/1000', cardFile, timings: { writeMs: 10, pressLatencyMs: 0 } };
+    const first = await startSimulator(opts);
+    for (let i = 0; i < 2; i++) {
+      assert.is((await press(first, clock, 0)).status, 200);
+      clock.advance(100);
+    }
+    assert.equal(first.control.state().card, ['100CANON/IMG_0001.JPG', '100CANON/IMG_0002.JPG']);
+    await first.close();
+
+    const second = await startSimulator(opts);
+    try {
+      assert.equal(second.control.state().card, ['100CANON/IMG_0001.JPG', '100CANON/IMG_0002.JPG']);
+      assert.equal(second.control.state().presses, []);
+      assert.is((await press(second, clock, 0)).status, 200);
+      clock.advance(100);
+      assert.is(second.control.state().card.at(-1), '100CANON/IMG_0003.JPG');
+      const storage = (await call(ccapi(second.url, '/ccapi/ver110/devicestatus/storage'))).json as any; // test-only peek
+      assert.is(storage.storagelist[0].contentsnumber, 3);
+    } finally {
+      await second.close();
+    }
+    writeFileSync(cardFile, '{"version":1,"counter":"x","files":[]}');
+    await startSimulator(opts).then(
+      (sim) => sim.close().then(() => assert.unreachable('a broken card file is refused')),
+      (err: unknown) => assert.match(String(err), /not a simulator card file/),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+S('contents: storage → folders → number → 100-entry pages → info; refused while shooting', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skylapse-card-'));
+  const cardFile = join(dir, 'card.json');
+  const files = Array.from({ length: 150 }, (_, i) => ({ name: fileNameFor(i + 1), writtenAt: Date.UTC(2026, 0, 1, 22, 0, i) }));
+  writeFileSync(cardFile, JSON.stringify({ version: 1, counter: 150, files }));
+  const clock = new ManualClock();
+  const sim = await startSimulator({ clock, tv: '1"', cardFile, timings: { writeMs: 100, pressLatencyMs: 0 } });
+  try {
+    const get = async (path: string) => (await call(ccapi(sim.url, path))).json;
+    assert.equal(await get(CONTENTS), { path: [`${CONTENTS}/card1`] });
+    assert.equal(await get(`${CONTENTS}/card1`), { path: [`${CONTENTS}/card1/100CANON`] });
+    const folder = `${CONTENTS}/card1/100CANON`;
+    assert.equal(await get(`${folder}?type=all&kind=number`), { contentsnumber: 150, pagenumber: 2 });
+    const page1 = (await get(`${folder}?type=all&kind=list&page=1`)) as { path: string[] };
+    const page2 = (await get(`${folder}?type=all&kind=list&page=2`)) as { path: string[] };
+    assert.is(page1.path.length, 100);
+    assert.is(page2.path.length, 50);
+    assert.is(page2.path.at(-1), `${folder}/IMG_0150.JPG`);
+    assert.equal(await get(`${folder}?type=all&kind=list&page=3`), { path: [] });
+    assert.is((await call(ccapi(sim.url, `${folder}?kind=list&page=0`))).status, 400);
+    const info = (await get(`${folder}/IMG_0002.JPG?kind=info`)) as { lastmodifieddate: string };
+    assert.is(info.lastmodifieddate, 'Thu, 01 Jan 2026 22:00:01 GMT');
+    assert.is((await call(ccapi(sim.url, `${folder}/IMG_9999.JPG?kind=info`))).status, 404);
+
+    assert.is((await press(sim, clock, 0)).status, 200);
+    assert.equal(await call(ccapi(sim.url, CONTENTS)), { status: 503, json: { message: 'During shooting or recording' } });
+    clock.advance(1000);
+    assert.equal(await call(ccapi(sim.url, CONTENTS)), { status: 503, json: { message: 'Device busy' } });
+    clock.advance(100);
+    assert.is((await call(ccapi(sim.url, CONTENTS))).status, 200);
+  } finally {
+    await sim.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+S('modes: RAW+JPEG writes CR3 then JPG, noise reduction keeps the camera busy, instant polls do not hold', async () => {
+  const clock = new ManualClock();
+  const sim = await startSimulator({ clock, tv: '1/1000', timings: { writeMs: 100, pressLatencyMs: 0, rawJpegGapMs: 500 } });
+  try {
+    const r = await call(ccapi(sim.url, '/_sim/faults'), 'POST', { rawJpeg: true, noiseReductionMs: 2_000, instantPolls: true });
+    assert.is(r.status, 200);
+    assert.is((await call(ccapi(sim.url, POLL + '?timeout=long'))).status, 200); // the quality change, at once
+    assert.equal((await call(ccapi(sim.url, POLL + '?timeout=long'))).json, {}); // nothing new: still at once
+    assert.is((await press(sim, clock, 0)).status, 200);
+    clock.advance(1_000);
+    assert.is(sim.control.state().phase, 'processing');
+    assert.is((await press(sim, clock, 0)).status, 503);
+    clock.advance(1_101); // exposure 1 ms + noise reduction 2 s + write 100 ms
+    assert.equal(sim.control.state().card, ['100CANON/IMG_0001.CR3']);
+    const ev = (await call(ccapi(sim.url, POLL))).json as { addedcontents: string[] };
+    assert.equal(ev.addedcontents, ['/ccapi/ver130/contents/card1/100CANON/IMG_0001.CR3']);
+    clock.advance(500);
+    assert.equal(sim.control.state().card, ['100CANON/IMG_0001.CR3', '100CANON/IMG_0001.JPG']);
+    assert.is(sim.control.state().phase, 'idle');
+    assert.is(sim.control.state().presses.length, 1);
+    assert.is((await call(ccapi(sim.url, '/_sim/faults'), 'POST', { noiseReductionMs: -1 })).status, 400);
+  } finally {
+    await sim.close();
+  }
+});
+
+S('dropAfterFire: the press fires, the connection closes without an answer', async () => {
+  const clock = new ManualClock();
+  const sim = await startSimulator({ clock, tv: '1/1000', timings: { writeMs: 10, pressLatencyMs: 0 } });
+  try {
+    assert.is((await call(ccapi(sim.url, '/_sim/faults'), 'POST', { dropAfterFire: 1 })).status, 200);
+    assert.is(sim.control.state().dropAfterFire, 1);
+    const outcome = await press(sim, clock, 0).then(
+      () => 'answered',
+      () => 'dropped',
+    );
+    assert.is(outcome, 'dropped');
+    assert.is(sim.control.state().presses.length, 1);
+    clock.advance(100);
+    assert.equal(sim.control.state().card, ['100CANON/IMG_0001.JPG']);
+    assert.is((await press(sim, clock, 0)).status, 200, 'only the next n');
   } finally {
     await sim.close();
   }

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatCanonDatetime, formatOffset, parseCanonDatetime } from '../../adapters/ccapi/datetime.ts';
+import { formatCanonDatetime, formatOffset, parseCanonDatetime, parseLastModified } from '../../adapters/ccapi/datetime.ts';
 
 const S = suite('ccapi datetime');
 
@@ -28,6 +28,14 @@ S('round trip without dst, half-hour zone', () => {
 S('garbage is null', () => {
   assert.is(parseCanonDatetime('2019-01-01T01:23:45Z', false), null);
   assert.is(parseCanonDatetime('Tue, 01 Foo 2019 01:23:45 +0900', false), null);
+});
+
+S('lastmodifieddate: local wall time labelled GMT, corrected by the camera offset', () => {
+  // An RP in US/Pacific summer (-0800 standard, dst): 17:46:34 local is 00:46:34 UTC the next day.
+  assert.is(parseLastModified('Sat, 29 Aug 2020 17:46:34 GMT', -480, true), Date.UTC(2020, 7, 30, 0, 46, 34));
+  assert.is(parseLastModified('Sat, 29 Aug 2020 17:46:34 GMT', 0, false), Date.UTC(2020, 7, 29, 17, 46, 34));
+  assert.is(parseLastModified('', 0, false), null);
+  assert.is(parseLastModified(null, 0, false), null);
 });
 
 S.run();
