@@ -2,6 +2,7 @@
 // for the people watching. Pure, so a replay derives the same facts; stored with the event like session facts.
 import type { AnyEventObject, SnapshotFrom } from 'xstate';
 import type { CameraMachine, PhotoRecord } from './camera.ts';
+import { INIT_EVENT } from './replay.ts';
 import type { ErrorInfo } from './session-facts.ts';
 
 export type CameraFact =
@@ -17,6 +18,8 @@ export function cameraFacts(previous: Snapshot | null, next: Snapshot, event: An
   const was = previous?.value;
   const is = next.value;
   if (event.type === 'PHOTO_TAKEN' && next.context.lastPhoto) return [{ type: 'camera.photo_taken', photo: next.context.lastPhoto }];
+  // A start (every boot) is not a loss of the camera, whatever the previous boot last knew.
+  if (event.type === INIT_EVENT) return [{ type: 'camera.changed', state: String(is) }];
   if (is === 'connected' && was !== 'connected') return [{ type: 'camera.connected' }];
   if (was === 'connected' && is !== 'connected') return [{ type: 'camera.disconnected', reason: next.context.lastError }];
   return [{ type: 'camera.changed', state: String(is) }];

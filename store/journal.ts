@@ -131,8 +131,14 @@ export function startJournaledActor<M extends AnyStateMachine>(
   hooks: { onError: (error: unknown) => void; onAppendFailed: (error: unknown, event: AnyEventObject) => void },
 ): Actor<M> {
   let root: Actor<M> | undefined;
+  // XState announces a start (`xstate.init`) for a restored actor too; the log already holds that stream's start.
+  let skipInit = 'restore' in from;
   const inspect = (ev: { type: string; actorRef: unknown; event: AnyEventObject }) => {
     if (ev.type !== '@xstate.event' || ev.actorRef !== root) return;
+    if (skipInit && ev.event.type === INIT_EVENT) {
+      skipInit = false;
+      return;
+    }
     try {
       journal.record(ev.event);
     } catch (error) {
