@@ -249,7 +249,7 @@ export class SimBody {
     return null;
   }
 
-  /** Each file is its own event, as the R6 II reports RAW+JPEG (camera-api.md §3.7 allows both forms). */
+  /** Each file is its own event, about 0.5 s apart for RAW+JPEG (docs/camera-notes.md, "Files of a release"). */
   private fileWritten(index: number): void {
     const name = this.writing[index]!;
     this.card.add(name, this.cameraUtc());
@@ -326,7 +326,7 @@ export class SimBody {
     return { datetime: formatCanonDatetime(this.cameraUtc(), c.stdOffsetMin, c.dst), dst: c.dst };
   }
 
-  /** `lastmodifieddate` of a file: the camera's local wall time, labelled GMT as real bodies do (camera-api.md §3.5). */
+  /** `lastmodifieddate` of a file: the camera's local wall time, labelled GMT as real bodies do (docs/camera-notes.md). */
   lastModified(writtenAt: number): string {
     const c = this.s.clock;
     return formatCanonDatetime(writtenAt, c.stdOffsetMin, c.dst).replace(/ [+-]\d{4}$/, ' GMT');

@@ -1,4 +1,4 @@
-// The contents tree as an R50 serves it (camera-api.md §3.13 as written up in docs/camera-notes.md): storage →
+// The contents tree as an R50 serves it (docs/camera-notes.md, "Contents"): storage →
 // folders → `kind=number` → 100-entry `kind=list` pages, and `kind=info` per file. Refused with 503 while the
 // camera shoots, as real bodies do; downloads are not simulated (501).
 
