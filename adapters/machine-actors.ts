@@ -32,9 +32,16 @@ function errorInfo(error: unknown): { code: string; message: string } {
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
-export const shootActor = (camera: CameraPort, clock: Clock) =>
+/**
+ * One slot's release. A camera that is still (re)connecting gets until the press window closes to be back (a resume
+ * right after a restart, a WiFi blip); `cameraReady` answers whether it is, by that deadline.
+ */
+export const shootActor = (camera: CameraPort, clock: Clock, cameraReady: (deadlineMono: number) => Promise<boolean>) =>
   fromPromise<ShotOutput, ShootInput>(async ({ input }) => {
     try {
+      if (!(await cameraReady(input.pressDeadlineMono))) {
+        throw new CameraError('UNREACHABLE', 'the camera was not connected within the press window', true);
+      }
       return await camera.shoot({ tag: input.tag, pressDeadlineMono: input.pressDeadlineMono, fileDeadlineMono: input.fileDeadlineMono });
     } catch (error) {
       const info = errorInfo(error);

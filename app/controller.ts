@@ -56,6 +56,8 @@ export class Controller {
   private readonly reconcileDue = new Set<string>();
   private reconciling = false;
   private unsubscribeLateFiles?: () => void;
+  /** Shots waiting for the camera to (re)connect, until their press window closes. */
+  private readonly readyWaiters = new Set<() => void>();
   private photoInFlight = false;
 
   constructor(private readonly o: ControllerOptions) {
@@ -68,7 +70,7 @@ export class Controller {
         deadline,
       },
     });
-    this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot: shootActor(camera, clock) } });
+    this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot: shootActor(camera, clock, (until) => this.cameraReady(until)) } });
   }
 
   onBroadcast(listener: (b: Broadcast) => void): () => void {
@@ -322,8 +324,27 @@ export class Controller {
     }
   }
 
-  /** The camera is (back) in touch: compare the card with the log of every session that could have lost a file. */
+  /** Resolves true once the camera is connected, or false if it is not by `deadlineMono`. */
+  private cameraReady(deadlineMono: number): Promise<boolean> {
+    if (this.camera?.journal.snapshot?.value === 'connected') return Promise.resolve(true);
+    const { clock } = this.o;
+    return new Promise((resolve) => {
+      const ready = () => {
+        clock.clearTimeout(timer);
+        this.readyWaiters.delete(ready);
+        resolve(true);
+      };
+      const timer = clock.setTimeout(() => {
+        this.readyWaiters.delete(ready);
+        resolve(false);
+      }, Math.max(0, deadlineMono - clock.mono()));
+      this.readyWaiters.add(ready);
+    });
+  }
+
+  /** The camera is (back) in touch: waiting shots go, and the card is compared with the log of the live session. */
   private cameraBack(): void {
+    for (const ready of [...this.readyWaiters]) ready();
     const active = this.active?.journal.snapshot;
     if (active) this.reconcileDue.add(active.context.plan.id);
     this.reconcileSoon();
