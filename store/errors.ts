@@ -5,7 +5,9 @@ export type StoreErrorCode =
   | 'INVALID_ARGUMENT' // a caller passed a value the store cannot accept
   | 'INVALID_EVENT' // an event could not be serialised to JSON
   | 'SESSION_EXISTS' // session.started for an id that already has a row
-  | 'SESSION_UNKNOWN'; // a fact for a session that was never started
+  | 'SESSION_UNKNOWN' // a fact for a session that was never started
+  | 'SHOT_UNKNOWN' // a fact about a slot that was never recorded
+  | 'DATA_DIR_LOCKED'; // another live skylapse process holds the data directory
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';

@@ -1,19 +1,27 @@
-// Applies session facts to the `sessions` and `shots` read models, inside the append's transaction.
-import { eq, sql } from 'drizzle-orm';
+// Applies session facts to the `sessions`, `shots` and `orphan_files` read models, inside the append's transaction.
+//
+// Rebuild rule: every counter change rides on a row change. A fact applied again over rows that already hold it
+// (a projection rebuilt over existing rows) changes no row, so it changes no counter and leaves the session's
+// last_seq alone: `sessions.ok/failed/skipped/unknown` always equal the session's shots counted by result, without
+// ever recounting them.
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
-import type { SessionFact, ShotRecord, ShotResultKind } from '../machines/session-facts.ts';
+import type { CardFile } from '../machines/camera-port.ts';
+import type { SessionFact, ShotCounts, ShotRecord, SkippedRun } from '../machines/session-facts.ts';
 import type { RecordedEvent, Tx } from './event-log.ts';
 import { StoreError } from './errors.ts';
-import { sessions, shots } from './schema.ts';
+import { orphanFiles, sessions, shots } from './schema.ts';
 
 type SessionUpdate = SQLiteUpdateSetSource<typeof sessions>;
+type ShotRow = typeof shots.$inferInsert;
 
 /**
- * Applies `facts` (derived from `recorded`) in order. Throws StoreError on a fact for an unknown session or a
- * second start of the same session; the append then rolls back with it.
+ * Applies the facts recorded with `recorded`, in order. Throws StoreError on a fact for an unknown session or slot,
+ * or a second start of the same session; the append then rolls back with it.
  */
-export function projectSessionFacts(tx: Tx, recorded: RecordedEvent, facts: readonly SessionFact[]): void {
-  for (const fact of facts) applyFact(tx, recorded.seq, fact);
+export function projectSessionFacts(tx: Tx, recorded: RecordedEvent): void {
+  // A session stream's facts are the session machine's SessionFacts: it is their only author.
+  for (const fact of recorded.facts) applyFact(tx, recorded.seq, fact.data as SessionFact);
 }
 
 function applyFact(tx: Tx, seq: number, fact: SessionFact): void {
@@ -38,17 +46,53 @@ function applyFact(tx: Tx, seq: number, fact: SessionFact): void {
       return;
     }
     case 'shot.recorded': {
-      const { shot } = fact;
-      // The machine records each slot once; a slot seen again (a projection rebuilt over an existing row) changes
-      // nothing, so the counters below are incremented exactly once per slot and stay O(1) through a long night.
-      if (!insertShot(tx, fact.sessionId, shot)) return;
-      const counter = { ok: sessions.shotsOk, failed: sessions.shotsFailed, skipped: sessions.shotsSkipped }[shot.result];
-      updateSession(tx, fact.sessionId, fact.type, seq, {
-        [counterKey[shot.result]]: sql`${counter} + 1`,
-        ...(shot.file === null ? {} : { firstFile: sql`coalesce(${sessions.firstFile}, ${shot.file})`, lastFile: shot.file }),
+      const { sessionId, shot } = fact;
+      // The machine records each slot once; a slot seen again keeps its first record.
+      if (insertShots(tx, [shotRow(sessionId, shot)]) === 0) return;
+      updateSession(tx, sessionId, fact.type, seq, {
+        ...counterChanges({ [shot.result]: 1 }),
+        ...(shot.files.length > 0 ? fileBounds(tx, sessionId) : {}),
       });
       return;
     }
+    case 'slots.skipped': {
+      const inserted = insertShots(tx, skippedRows(fact.sessionId, fact.run));
+      if (inserted > 0) updateSession(tx, fact.sessionId, fact.type, seq, counterChanges({ skipped: inserted }));
+      return;
+    }
+    case 'shot.files_added': {
+      const { sessionId, number } = fact;
+      const { files } = existingShot(tx, sessionId, number, fact.type);
+      const added = fact.files.filter((file) => !files.includes(file));
+      if (added.length === 0) return;
+      tx.update(shots).set({ files: [...files, ...added] }).where(slot(sessionId, number)).run();
+      updateSession(tx, sessionId, fact.type, seq, fileBounds(tx, sessionId));
+      return;
+    }
+    case 'shot.recovered': {
+      const { sessionId, number, was } = fact;
+      const recovered = tx
+        .update(shots)
+        .set({ result: 'ok', recovered: true, files: fact.files })
+        .where(and(slot(sessionId, number), eq(shots.result, was)))
+        .run();
+      if (recovered.changes === 0) {
+        // The slot is missing (an error), or already moved on from `was` (applied before).
+        existingShot(tx, sessionId, number, fact.type);
+        return;
+      }
+      updateSession(tx, sessionId, fact.type, seq, { ...counterChanges(was === 'ok' ? {} : { [was]: -1, ok: 1 }), ...fileBounds(tx, sessionId) });
+      return;
+    }
+    case 'session.orphan_files':
+      if (insertOrphans(tx, fact.sessionId, fact.files, seq) > 0) updateSession(tx, fact.sessionId, fact.type, seq, {});
+      return;
+    case 'session.suspended':
+      updateSession(tx, fact.sessionId, fact.type, seq, { status: 'suspended' });
+      return;
+    case 'session.resumed':
+      updateSession(tx, fact.sessionId, fact.type, seq, { status: 'running' });
+      return;
     case 'session.ended':
       updateSession(tx, fact.sessionId, fact.type, seq, {
         status: fact.status,
@@ -74,30 +118,91 @@ function applyFact(tx: Tx, seq: number, fact: SessionFact): void {
   }
 }
 
-const counterKey = { ok: 'shotsOk', failed: 'shotsFailed', skipped: 'shotsSkipped' } as const satisfies Record<ShotResultKind, keyof SessionUpdate>;
+/** `counter = counter + delta` for each non-zero delta; the counters are named as the results. */
+function counterChanges(deltas: Partial<ShotCounts>): SessionUpdate {
+  const set: SessionUpdate = {};
+  for (const [result, delta] of Object.entries(deltas) as [keyof ShotCounts, number][]) {
+    if (delta !== 0) set[result] = sql`${sessions[result]} + ${delta}`;
+  }
+  return set;
+}
 
-/** Inserts the shot row; false when that slot was already recorded. */
-function insertShot(tx: Tx, sessionId: string, shot: ShotRecord): boolean {
-  const inserted = tx
-    .insert(shots)
-    .values({
-      sessionId,
-      number: shot.number,
-      plannedAt: shot.plannedAt,
-      plannedMono: shot.plannedMono,
-      triggeredAt: shot.triggeredAt,
-      triggerMono: shot.triggerMono,
-      latenessMs: shot.latenessMs,
-      latencyMs: shot.latencyMs,
-      attempts: shot.attempts,
-      file: shot.file,
-      result: shot.result,
-      errorCode: shot.error?.code ?? null,
-      errorMessage: shot.error?.message ?? null,
-    })
-    .onConflictDoNothing()
-    .run();
-  return inserted.changes === 1;
+// The session's first and last file in slot order, from its slots with files (shots_with_files_idx: one seek each).
+// Derived from the rows rather than accumulated, so files reaching an earlier slot late land in the right place.
+function fileBounds(tx: Tx, sessionId: string): SessionUpdate {
+  const withFiles = and(eq(shots.sessionId, sessionId), sql`${shots.files} <> '[]'`);
+  const first = tx.select({ file: sql`json_extract(${shots.files}, '$[0]')` }).from(shots).where(withFiles).orderBy(asc(shots.number)).limit(1);
+  const last = tx
+    .select({ file: sql`json_extract(${shots.files}, '$[' || (json_array_length(${shots.files}) - 1) || ']')` })
+    .from(shots)
+    .where(withFiles)
+    .orderBy(desc(shots.number))
+    .limit(1);
+  return { firstFile: sql`(${first})`, lastFile: sql`(${last})` };
+}
+
+const slot = (sessionId: string, number: number) => and(eq(shots.sessionId, sessionId), eq(shots.number, number));
+
+function existingShot(tx: Tx, sessionId: string, number: number, factType: SessionFact['type']): { files: string[] } {
+  const row = tx.select({ files: shots.files }).from(shots).where(slot(sessionId, number)).get();
+  if (!row) throw new StoreError('SHOT_UNKNOWN', `${factType} for slot ${number} of session ${sessionId}, which was never recorded`);
+  return row;
+}
+
+function shotRow(sessionId: string, shot: ShotRecord): ShotRow {
+  return {
+    sessionId,
+    number: shot.number,
+    plannedAt: shot.plannedAt,
+    plannedMono: shot.plannedMono,
+    triggeredAt: shot.triggeredAt,
+    triggerMono: shot.triggerMono,
+    latenessMs: shot.latenessMs,
+    latencyMs: shot.latencyMs,
+    attempts: shot.attempts,
+    files: shot.files,
+    result: shot.result,
+    reason: shot.reason,
+    recovered: shot.recovered,
+    errorCode: shot.error?.code ?? null,
+    errorMessage: shot.error?.message ?? null,
+  };
+}
+
+function skippedRows(sessionId: string, run: SkippedRun): ShotRow[] {
+  return Array.from({ length: run.count }, (_, i) => ({
+    sessionId,
+    number: run.first.number + i,
+    plannedAt: run.first.plannedAt + i * run.intervalMs,
+    plannedMono: run.first.plannedMono + i * run.intervalMs,
+    attempts: 0,
+    files: [],
+    result: 'skipped',
+    reason: run.reason,
+    recovered: false,
+  }));
+}
+
+// Rows per INSERT: 15 columns × 500 stays well under SQLite's 32 766 bound parameters.
+const ROWS_PER_INSERT = 500;
+
+/** Inserts the slots not recorded yet; returns how many were. */
+function insertShots(tx: Tx, rows: ShotRow[]): number {
+  let inserted = 0;
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+    inserted += tx.insert(shots).values(rows.slice(i, i + ROWS_PER_INSERT)).onConflictDoNothing().run().changes;
+  }
+  return inserted;
+}
+
+/** Inserts the files not listed yet; returns how many were. */
+function insertOrphans(tx: Tx, sessionId: string, files: CardFile[], seq: number): number {
+  let inserted = 0;
+  for (let i = 0; i < files.length; i += ROWS_PER_INSERT) {
+    const rows = files.slice(i, i + ROWS_PER_INSERT).map((file) => ({ sessionId, path: file.path, capturedAt: file.capturedAt, seq }));
+    inserted += tx.insert(orphanFiles).values(rows).onConflictDoNothing().run().changes;
+  }
+  return inserted;
 }
 
 function updateSession(tx: Tx, id: string, factType: SessionFact['type'], seq: number, set: SessionUpdate): void {

@@ -1,6 +1,6 @@
-// Row type of the session_report view created by drizzle/0002_report_views.sql; shot_log is read only by people,
-// with sqlite3. Declared `.existing()`, so drizzle can query it but drizzle-kit never generates DDL for it; keep both
-// files in step.
+// Row type of the session_report view created by drizzle/0003_facts_shot_files.sql (first by 0002_report_views.sql);
+// shot_log is read only by people, with sqlite3. Declared `.existing()`, so drizzle can query it but drizzle-kit never
+// generates DDL for it; keep both files in step.
 import { integer, real, sqliteView, text } from 'drizzle-orm/sqlite-core';
 
 const reportReasons = ['completed', 'stopped', 'failed', 'interrupted'] as const;
@@ -17,6 +17,8 @@ export const sessionReport = sqliteView('session_report', {
   ok: integer('ok').notNull(),
   failed: integer('failed').notNull(),
   skipped: integer('skipped').notNull(),
+  unknown: integer('unknown').notNull(),
+  orphans: integer('orphans').notNull(),
   firstFile: text('first_file'),
   lastFile: text('last_file'),
   latenessP50Ms: real('lateness_p50_ms'),

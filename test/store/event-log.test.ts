@@ -27,12 +27,15 @@ S.after.each((ctx) => {
 });
 
 const at = Date.UTC(2026, 0, 1, 22, 0, 0);
-const ev = (type: string, extra: Record<string, unknown> = {}, state?: unknown): NewEvent => ({
+const ev = (type: string, extra: Record<string, unknown> = {}, state?: unknown, facts: NewEvent['facts'] = []): NewEvent => ({
   type,
   data: { type, ...extra },
   ...(state === undefined ? {} : { state }),
   at,
+  machineVersion: 'test@1',
+  facts,
 });
+const fact = (type: string, extra: Record<string, unknown> = {}) => ({ type, data: { type, ...extra } });
 
 function expectThrows<E extends Error>(fn: () => unknown, kind: new (...args: never[]) => E): E {
   try {
@@ -71,7 +74,7 @@ S('a missing state is stored as NULL', ({ log, store }) => {
 });
 
 S('recorded data is what the log holds (JSON round trip)', ({ log }) => {
-  const [event] = log.append('s', 0, [{ type: 'T', data: { when: new Date(at), gone: undefined, n: 1 }, at }]);
+  const [event] = log.append('s', 0, [{ ...ev('T'), data: { when: new Date(at), gone: undefined, n: 1 } }]);
   assert.equal(event!.data, { when: new Date(at).toISOString(), n: 1 });
   assert.equal(log.readStream('s')[0]!.data, event!.data);
 });
@@ -132,10 +135,12 @@ S('a stale expected version throws VersionConflictError and writes nothing', ({ 
 
 S('projection runs inside the transaction for each recorded event', ({ log, store }) => {
   const seen: number[] = [];
-  const recorded = log.append('s', 0, [ev('A'), ev('B')], (tx, event) => {
-    // The event is already visible to the projection's transaction.
+  const recorded = log.append('s', 0, [ev('A', {}, undefined, [fact('f.a')]), ev('B')], (tx, event) => {
+    // The event and its facts are already visible to the projection's transaction.
     const row = tx.all<{ type: string }>(sql`SELECT type FROM events WHERE seq = ${event.seq}`);
     assert.equal(row, [{ type: event.type }]);
+    const facts = tx.all<{ type: string }>(sql`SELECT type FROM facts WHERE event_seq = ${event.seq}`);
+    assert.equal(facts, event.facts.map((f) => ({ type: f.type })));
     assert.ok(store.sqlite.inTransaction);
     seen.push(event.seq);
   });
@@ -149,7 +154,7 @@ S('a throwing projection rolls back the events and the projection writes', ({ lo
 
   const thrown = expectThrows(
     () =>
-      log.append('s', 1, [ev('B'), ev('C')], (tx, event) => {
+      log.append('s', 1, [ev('B', {}, undefined, [fact('f.b')]), ev('C')], (tx, event) => {
         tx.insert(sessions)
           .values({
             id: `from-${event.type}`,
@@ -168,6 +173,7 @@ S('a throwing projection rolls back the events and the projection writes', ({ lo
   );
   assert.is(thrown, boom);
   assert.is(log.lastSeq(), before);
+  assert.is(log.lastFactSeq(), 0);
   assert.is(log.version('s'), 1);
   assert.equal(store.db.select().from(sessions).all(), []);
   assert.not.ok(store.sqlite.inTransaction);
@@ -177,13 +183,17 @@ S('a throwing projection rolls back the events and the projection writes', ({ lo
 });
 
 S('an event whose data is not JSON fails with INVALID_EVENT before writing', ({ log }) => {
-  const undefinedData = expectThrows(() => log.append('s', 0, [{ type: 'X', data: undefined, at }]), StoreError);
+  const undefinedData = expectThrows(() => log.append('s', 0, [{ ...ev('X'), data: undefined }]), StoreError);
   assert.is(undefinedData.code, 'INVALID_EVENT');
   const cyclic: Record<string, unknown> = {};
   cyclic.self = cyclic;
-  assert.is(expectThrows(() => log.append('s', 0, [ev('OK'), { type: 'Y', data: cyclic, at }]), StoreError).code, 'INVALID_EVENT');
-  assert.is(expectThrows(() => log.append('s', 0, [{ type: 'Z', data: {}, at: Number.NaN }]), StoreError).code, 'INVALID_EVENT');
+  assert.is(expectThrows(() => log.append('s', 0, [ev('OK'), { ...ev('Y'), data: cyclic }]), StoreError).code, 'INVALID_EVENT');
+  assert.is(expectThrows(() => log.append('s', 0, [{ ...ev('Z'), at: Number.NaN }]), StoreError).code, 'INVALID_EVENT');
+  const badFact = expectThrows(() => log.append('s', 0, [ev('F', {}, undefined, [fact('ok'), { type: 'bad', data: cyclic }])]), StoreError);
+  assert.is(badFact.code, 'INVALID_EVENT');
+  assert.match(badFact.message, /fact bad/);
   assert.is(log.lastSeq(), 0);
+  assert.is(log.lastFactSeq(), 0);
 });
 
 S('a negative or fractional expected version is refused', ({ log }) => {
@@ -197,6 +207,97 @@ S('raw UPDATE and DELETE on events fail with "append-only"', ({ log, store }) =>
   assert.throws(() => store.sqlite.prepare('DELETE FROM events WHERE seq = ?').run(event!.seq), /append-only/);
   assert.throws(() => store.sqlite.prepare('DELETE FROM events').run(), /append-only/);
   assert.equal(log.readStream('s'), [event]);
+});
+
+S('facts are stored with their event, in order, with a seq of their own', ({ log }) => {
+  const recorded = log.append('session:a', 0, [
+    ev('START', {}, 'running', [fact('session.started', { id: 'a' })]),
+    ev('NOOP'),
+    ev('SHOT', {}, 'running', [fact('shot.recorded', { n: 1 }), fact('session.ended', { status: 'completed' })]),
+  ]);
+  assert.equal(
+    recorded.map((e) => e.facts.map((f) => [f.type, f.eventSeq === e.seq, f.stream, f.at])),
+    [[['session.started', true, 'session:a', at]], [], [['shot.recorded', true, 'session:a', at], ['session.ended', true, 'session:a', at]]],
+  );
+  assert.equal(recorded[2]!.facts[1]!.data, { type: 'session.ended', status: 'completed' });
+  const seqs = recorded.flatMap((e) => e.facts.map((f) => f.seq));
+  assert.equal(seqs, [1, 2, 3]);
+  assert.is(log.lastFactSeq(), 3);
+  assert.equal(log.readStream('session:a'), recorded);
+  assert.equal(log.readAll(), recorded);
+});
+
+S('fact seqs strictly increase across streams and appends; readFacts pages by seq', ({ log }) => {
+  log.append('a', 0, [ev('A1', {}, undefined, [fact('a.1'), fact('a.2')])]);
+  log.append('b', 0, [ev('B1', {}, undefined, [fact('b.1')])]);
+  log.append('a', 1, [ev('A2', {}, undefined, [fact('a.3')])]);
+  const all = log.readFacts();
+  assert.equal(all.map((f) => [f.seq, f.stream, f.type]), [
+    [1, 'a', 'a.1'],
+    [2, 'a', 'a.2'],
+    [3, 'b', 'b.1'],
+    [4, 'a', 'a.3'],
+  ]);
+  assert.equal(log.readFacts(1, 2).map((f) => f.type), ['a.2', 'b.1']);
+  assert.equal(log.readFacts(log.lastFactSeq()), []);
+  assert.equal(log.readFacts(0, 0), []);
+  assert.is(expectThrows(() => log.readFacts(0, -1), StoreError).code, 'INVALID_ARGUMENT');
+});
+
+S('a page of readAll carries exactly its own events\' facts', ({ log }) => {
+  log.append('a', 0, [ev('A1', {}, undefined, [fact('a.1')]), ev('A2', {}, undefined, [fact('a.2')])]);
+  log.append('b', 0, [ev('B1', {}, undefined, [fact('b.1')])]);
+  const [first, second] = [log.readAll(0, 1), log.readAll(1, 1)];
+  assert.equal(first.map((e) => e.facts.map((f) => f.type)), [['a.1']]);
+  assert.equal(second.map((e) => e.facts.map((f) => f.type)), [['a.2']]);
+});
+
+S('readStream from a version returns that version and later ones, with their facts', ({ log }) => {
+  log.append('s', 0, [ev('A', {}, undefined, [fact('f.a')]), ev('B', {}, undefined, [fact('f.b')]), ev('C', {}, undefined, [fact('f.c')])]);
+  log.append('other', 0, [ev('X', {}, undefined, [fact('f.x')])]);
+  assert.equal(log.readStream('s', 2).map((e) => [e.version, e.facts.map((f) => f.type)]), [
+    [2, ['f.b']],
+    [3, ['f.c']],
+  ]);
+  assert.equal(log.readStream('s', 4), []);
+  assert.equal(log.readStream('s', 1), log.readStream('s'));
+});
+
+S('machineVersion is stored; events logged before it existed read back null', ({ log, store }) => {
+  const [event] = log.append('camera', 0, [ev('A')]);
+  assert.is(event!.machineVersion, 'test@1');
+  assert.is(log.readStream('camera')[0]!.machineVersion, 'test@1');
+  store.sqlite.prepare("INSERT INTO events (stream, version, type, data, at) VALUES ('camera', 2, 'old', '{}', 0)").run();
+  assert.is(log.readStream('camera')[1]!.machineVersion, null);
+  assert.equal(log.readStream('camera')[1]!.facts, []);
+});
+
+S('lastVersionOfType finds the newest event of a type in a stream, 0 when none', ({ log }) => {
+  log.append('camera', 0, [ev('xstate.init'), ev('FOUND'), ev('xstate.init'), ev('LOST')]);
+  log.append('other', 0, [ev('xstate.init'), ev('x'), ev('y'), ev('z'), ev('xstate.init')]);
+  assert.is(log.lastVersionOfType('camera', 'xstate.init'), 3);
+  assert.is(log.lastVersionOfType('camera', 'LOST'), 4);
+  assert.is(log.lastVersionOfType('camera', 'nope'), 0);
+  assert.is(log.lastVersionOfType('nope', 'xstate.init'), 0);
+});
+
+S('lastVersionOfType is one index seek on a 200,000-event log', ({ log, store }) => {
+  const insert = store.sqlite.prepare("INSERT INTO events (stream, version, type, data, at) VALUES (?, ?, ?, '{}', 0)");
+  store.sqlite.transaction(() => {
+    for (let v = 1; v <= 200_000; v++) insert.run(v % 2 ? 'camera' : 'session:x', Math.ceil(v / 2), v % 1000 === 1 ? 'xstate.init' : 'TICK');
+  })();
+  assert.is(log.lastVersionOfType('camera', 'xstate.init'), 99_501);
+  const plan = store.sqlite
+    .prepare("EXPLAIN QUERY PLAN SELECT coalesce(max(version), 0) FROM events WHERE stream = 'camera' AND type = 'xstate.init'")
+    .all() as { detail: string }[];
+  assert.equal(plan.map((p) => p.detail), ['SEARCH events USING COVERING INDEX events_stream_type_version_idx (stream=? AND type=?)']);
+});
+
+S('raw UPDATE and DELETE on facts fail with "append-only"', ({ log, store }) => {
+  log.append('s', 0, [ev('A', {}, undefined, [fact('f')])]);
+  assert.throws(() => store.sqlite.prepare("UPDATE facts SET type = 'g'").run(), /append-only/);
+  assert.throws(() => store.sqlite.prepare('DELETE FROM facts').run(), /append-only/);
+  assert.is(log.readFacts().length, 1);
 });
 
 S('the unique (stream, version) index backs the version check', ({ log, store }) => {

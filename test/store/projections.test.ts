@@ -1,12 +1,12 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { SessionFact, ShotRecord } from '../../machines/session-facts.ts';
+import type { SessionFact } from '../../machines/session-facts.ts';
 import { openStore, type Store } from '../../store/db.ts';
 import { StoreError } from '../../store/errors.ts';
 import { EventLog } from '../../store/event-log.ts';
-import { projectSessionFacts } from '../../store/projections.ts';
-import { getReport, getSessionShots, listReports, openSessions } from '../../store/reports.ts';
+import { getReport, getReportSummary, getSessionShots, listReports, openSessions } from '../../store/reports.ts';
 import { tempDir, type TempDir } from './fixtures.ts';
+import { interval, record, shot, started, t0 } from './session-fixtures.ts';
 
 interface Ctx {
   tmp: TempDir;
@@ -27,52 +27,16 @@ S.after.each((ctx) => {
   ctx.tmp.remove();
 });
 
-const t0 = Date.UTC(2026, 0, 1, 22, 0, 0); // 2026-01-01T22:00:00.000Z
-const interval = 30_000;
-
-/** Appends one machine event to the session's stream, projecting the facts its transition produced. */
-function record(log: EventLog, sessionId: string, eventType: string, at: number, facts: SessionFact[]) {
-  const stream = `session-${sessionId}`;
-  const [recorded] = log.append(stream, log.version(stream), [{ type: eventType, data: { type: eventType }, state: 'x', at }], (tx, r) =>
-    projectSessionFacts(tx, r, facts),
-  );
-  return recorded!;
-}
-
-const started = (id: string, title = `Night ${id}`, startedAt = t0): SessionFact => ({
-  type: 'session.started',
-  session: { id, title, intervalMs: interval, totalShots: 3, stopCondition: 'stop-after', startedAt },
-});
-
-function shot(number: number, over: Partial<ShotRecord>): ShotRecord {
-  const plannedAt = t0 + (number - 1) * interval;
-  const plannedMono = 1_000 + (number - 1) * interval;
-  return {
-    number,
-    plannedAt,
-    plannedMono,
-    triggeredAt: plannedAt + 12,
-    triggerMono: plannedMono + 12.5,
-    latenessMs: 12.5,
-    latencyMs: 180,
-    attempts: 1,
-    file: `100CANON/IMG_000${number}.JPG`,
-    result: 'ok',
-    error: null,
-    ...over,
-  };
-}
-
 // A realistic night: slot 1 ok, slot 2 skipped (the previous shot overran), slot 3 failed after retries.
 const shot1 = shot(1, {});
-const shot2 = shot(2, { triggeredAt: null, triggerMono: null, latenessMs: null, latencyMs: null, attempts: 0, file: null, result: 'skipped' });
+const shot2 = shot(2, { triggeredAt: null, triggerMono: null, latenessMs: null, latencyMs: null, attempts: 0, files: [], result: 'skipped', reason: 'late' });
 const shot3 = shot(3, {
   triggeredAt: t0 + 2 * interval + 8,
   triggerMono: 1_000 + 2 * interval + 8.2,
   latenessMs: 8.2,
   latencyMs: null,
   attempts: 3,
-  file: null,
+  files: [],
   result: 'failed',
   error: { code: 'SHUTTER_TIMEOUT', message: 'camera did not answer' },
 });
@@ -104,9 +68,10 @@ S('a finished session fills sessions and shots', ({ log, store }) => {
       error_code: null,
       error_message: null,
       saved_at: null,
-      shots_ok: 1,
-      shots_failed: 1,
-      shots_skipped: 1,
+      ok: 1,
+      failed: 1,
+      skipped: 1,
+      unknown: 0,
       first_file: '100CANON/IMG_0001.JPG',
       last_file: '100CANON/IMG_0001.JPG',
       last_seq: last.seq,
@@ -114,10 +79,10 @@ S('a finished session fills sessions and shots', ({ log, store }) => {
   ]);
 
   const rows = getSessionShots(store, 's1');
-  assert.equal(rows.map((r) => [r.number, r.result, r.attempts, r.file]), [
-    [1, 'ok', 1, '100CANON/IMG_0001.JPG'],
-    [2, 'skipped', 0, null],
-    [3, 'failed', 3, null],
+  assert.equal(rows.map((r) => [r.number, r.result, r.reason, r.attempts, r.files]), [
+    [1, 'ok', null, 1, ['100CANON/IMG_0001.JPG']],
+    [2, 'skipped', 'late', 0, []],
+    [3, 'failed', null, 3, []],
   ]);
   assert.equal(rows[0], {
     sessionId: 's1',
@@ -131,8 +96,10 @@ S('a finished session fills sessions and shots', ({ log, store }) => {
     latenessMs: 12.5,
     latencyMs: 180,
     attempts: 1,
-    file: '100CANON/IMG_0001.JPG',
+    files: ['100CANON/IMG_0001.JPG'],
     result: 'ok',
+    reason: null,
+    recovered: false,
     error: null,
   });
   assert.equal(rows[2]!.error, { code: 'SHUTTER_TIMEOUT', message: 'camera did not answer' });
@@ -155,6 +122,8 @@ S('session_report view reads like a report', ({ log, store }) => {
       ok: 1,
       failed: 1,
       skipped: 1,
+      unknown: 0,
+      orphans: 0,
       first_file: '100CANON/IMG_0001.JPG',
       last_file: '100CANON/IMG_0001.JPG',
       lateness_p50_ms: 8.2,
@@ -183,6 +152,8 @@ S('shot_log view lists every slot with readable times and errors', ({ log, store
       attempts: 1,
       file: '100CANON/IMG_0001.JPG',
       result: 'ok',
+      reason: null,
+      recovered: 0,
       error: null,
     },
     {
@@ -195,6 +166,8 @@ S('shot_log view lists every slot with readable times and errors', ({ log, store
       attempts: 0,
       file: null,
       result: 'skipped',
+      reason: 'late',
+      recovered: 0,
       error: null,
     },
     {
@@ -207,6 +180,8 @@ S('shot_log view lists every slot with readable times and errors', ({ log, store
       attempts: 3,
       file: null,
       result: 'failed',
+      reason: null,
+      recovered: 0,
       error: 'SHUTTER_TIMEOUT: camera did not answer',
     },
   ]);
@@ -228,20 +203,26 @@ S('listReports and getReport return camelCase summaries', ({ log, store }) => {
     durationS: 65,
     intervalS: 30,
     plannedShots: 3,
-    shotsOk: 1,
-    shotsFailed: 1,
-    shotsSkipped: 1,
+    ok: 1,
+    failed: 1,
+    skipped: 1,
+    unknown: 0,
+    orphans: 0,
     firstFile: '100CANON/IMG_0001.JPG',
     lastFile: '100CANON/IMG_0001.JPG',
     latenessP50Ms: 8.2,
     latenessMaxMs: 12.5,
     error: null,
   });
+  assert.equal(getReportSummary(store, 's1'), summary);
   const report = getReport(store, 's1');
   assert.ok(report);
-  assert.equal({ ...report, shots: undefined }, { ...summary!, shots: undefined });
-  assert.equal(report.shots, getSessionShots(store, 's1'));
+  const { shots, orphanFiles, ...rest } = report;
+  assert.equal(rest, summary);
+  assert.equal(shots, getSessionShots(store, 's1'));
+  assert.equal(orphanFiles, []);
   assert.is(getReport(store, 'nope'), null);
+  assert.is(getReportSummary(store, 'nope'), null);
 });
 
 S('a failed session carries its error; reports are newest first', ({ log, store }) => {
@@ -298,16 +279,17 @@ S('re-recording a slot is idempotent: the first record of a slot stands and coun
   const ok1 = { type: 'shot.recorded', sessionId: 's', shot: shot1 } as const;
   record(log, 's', 'A', t0, [ok1]);
   record(log, 's', 'B', t0, [ok1]);
-  const failed2: SessionFact = { type: 'shot.recorded', sessionId: 's', shot: shot(2, { result: 'failed', file: null, error: { code: 'BUSY', message: 'busy' } }) };
+  const failed2: SessionFact = { type: 'shot.recorded', sessionId: 's', shot: shot(2, { result: 'failed', files: [], error: { code: 'BUSY', message: 'busy' } }) };
   const applied = record(log, 's', 'C', t0, [failed2]);
   // The machine never records a slot twice; a repeated fact (a projection rebuilt over existing rows) is ignored.
   record(log, 's', 'D', t0, [{ type: 'shot.recorded', sessionId: 's', shot: shot(2, {}) }]);
 
-  const row = store.sqlite.prepare('SELECT shots_ok, shots_failed, shots_skipped, first_file, last_file, last_seq FROM sessions').get();
+  const row = store.sqlite.prepare('SELECT ok, failed, skipped, unknown, first_file, last_file, last_seq FROM sessions').get();
   assert.equal(row, {
-    shots_ok: 1,
-    shots_failed: 1,
-    shots_skipped: 0,
+    ok: 1,
+    failed: 1,
+    skipped: 0,
+    unknown: 0,
     first_file: '100CANON/IMG_0001.JPG',
     last_file: '100CANON/IMG_0001.JPG',
     last_seq: applied.seq,
