@@ -51,7 +51,7 @@ export function openStore(file: string, opts: { readonly?: boolean } = {}): Stor
   }
 }
 
-// Order matters (stack-notes §4): synchronous must follow journal_mode, because better-sqlite3 is built with
+// Order matters: synchronous must follow journal_mode, because better-sqlite3 is built with
 // SQLITE_DEFAULT_WAL_SYNCHRONOUS=1 and would reopen an existing WAL file at NORMAL — commits could then roll
 // back on power loss. In-memory databases stay in 'memory' journal mode; that is expected.
 function configure(sqlite: Database.Database): void {
