@@ -1,7 +1,7 @@
 // Wires the page: connection → store → render. Commands only settle their own request (busy flags, error toasts);
 // everything they change on the controller comes back as a broadcast through the store.
 import { createConnection } from './connection.js';
-import { formatClock, parseStartForm } from './format.js';
+import { countsText, formatClock, parseStartForm } from './format.js';
 import { render, tick } from './render.js';
 import { initialState, reduce } from './store.js';
 
@@ -9,7 +9,12 @@ const $ = (id) => document.getElementById(id);
 const TOAST_LIMIT = 6;
 
 let state = initialState();
-const ui = { busy: new Set(), fieldErrors: {}, draftInterval: null };
+const SHOTS_PAGE = 100;
+/**
+ * Page-local state, not the controller's: commands awaiting replies, form errors, the session this page asked to stop
+ * (the stop during an exposure is only told in the reply), and the unsaved session's shot pages.
+ */
+const ui = { busy: new Set(), fieldErrors: {}, draftInterval: null, stopSentFor: null, shotPages: null };
 
 const url = new URL('/ws', location.href);
 url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -28,26 +33,39 @@ function dispatch(msg) {
   const before = state;
   state = reduce(state, msg, Date.now());
   if (state === before) return;
+  refreshShotPages(msg);
   for (const entry of state.activity) {
     if (entry.n > before.activityN && entry.level === 'error') toast('error', 'Controller', entry.text);
   }
   draw();
 }
 
+/** A listed shot of the unsaved session got files or was recovered from the card: the listed row follows. */
+function refreshShotPages(msg) {
+  const p = ui.shotPages;
+  const d = msg.data;
+  if (msg.type !== 'shot_updated' || !p || d?.sessionId !== p.sessionId) return;
+  p.shots = p.shots.map((x) =>
+    x.number === d.number
+      ? { ...x, files: [...new Set([...x.files, ...(d.files ?? [])])], ...(d.recovered ? { result: 'ok', recovered: true, error: null } : {}) }
+      : x,
+  );
+  p.version++;
+}
+
 function draw() {
   render(state, conn.status, ui, Date.now());
 }
 
-/** Sends a command, marks it busy until its reply, and shows its error. Resolves true when it succeeded. */
+/** Sends a command, marks it busy until its reply, and shows its error. Resolves with the reply's data, or null. */
 async function run(type, data) {
   ui.busy.add(type);
   draw();
   try {
-    await conn.request(type, data);
-    return true;
+    return (await conn.request(type, data)) ?? {};
   } catch (e) {
     toast('error', `${type} failed: ${e.code ?? 'ERROR'}`, detailText(e));
-    return false;
+    return null;
   } finally {
     ui.busy.delete(type);
     draw();
@@ -169,19 +187,48 @@ $('stop').addEventListener('click', async () => {
   const planned = s.totalShots ? ` of ${s.totalShots}` : '';
   const ok = await confirmDialog({
     title: 'Stop this session?',
-    message: `“${s.title || 'Session'}”: ${s.shotsTaken}${planned} shots taken. The exposure in progress is finished, then shooting ends for good.`,
+    message: `“${s.title || 'Session'}”: ${s.counts.ok}${planned} shots taken. The exposure in progress is finished, then shooting ends for good.`,
     ok: 'Stop session',
     cancel: 'Keep shooting',
   });
-  if (ok && state.session?.sessionId === s.sessionId && state.session.running) run('stop_intervalometer');
+  if (!ok || state.session?.sessionId !== s.sessionId || !state.session.running) return;
+  const reply = await run('stop_intervalometer');
+  // Stopped during an exposure: only the reply says so; the end-of-session broadcast follows the frame.
+  if (reply?.session?.stopRequested) ui.stopSentFor = reply.session.sessionId;
+  draw();
+});
+
+// A suspended session: nothing is shot until someone decides.
+function suspendedSession() {
+  const s = state.session;
+  return s?.state === 'suspended' ? s : null;
+}
+$('session-resume').addEventListener('click', () => {
+  const s = suspendedSession();
+  if (s) run('resume_session', { sessionId: s.sessionId });
+});
+$('session-save').addEventListener('click', () => {
+  const s = suspendedSession();
+  if (s) run('save_session_as_report', { sessionId: s.sessionId });
+});
+$('session-discard').addEventListener('click', async () => {
+  const s = suspendedSession();
+  if (!s) return;
+  const ok = await confirmDialog({
+    title: 'Discard this session?',
+    message: `“${s.title || 'Session'}” (${countsText(s.counts, ', ')}) will not be resumed nor kept as a report. Photos on the card are not deleted.`,
+    ok: 'Discard',
+    cancel: 'Keep it',
+  });
+  if (ok && suspendedSession()?.sessionId === s.sessionId) run('discard_session', { sessionId: s.sessionId });
 });
 
 $('unsaved-save').addEventListener('click', () => {
   const u = state.unsaved;
   if (!u) return;
   const title = $('unsaved-new-title').value.trim();
-  run('save_session_as_report', title ? { sessionId: u.sessionId, title } : { sessionId: u.sessionId }).then((ok) => {
-    if (ok) $('unsaved-new-title').value = '';
+  run('save_session_as_report', title ? { sessionId: u.sessionId, title } : { sessionId: u.sessionId }).then((reply) => {
+    if (reply) $('unsaved-new-title').value = '';
   });
 });
 
@@ -190,11 +237,29 @@ $('unsaved-discard').addEventListener('click', async () => {
   if (!u) return;
   const ok = await confirmDialog({
     title: 'Discard this session?',
-    message: `“${u.title || 'Session'}” with ${u.shotsTaken} shots will not be kept as a report. Photos on the card are not deleted.`,
+    message: `“${u.title || 'Session'}” (${countsText(u.counts, ', ')}) will not be kept as a report. Photos on the card are not deleted.`,
     ok: 'Discard',
     cancel: 'Keep it',
   });
   if (ok && state.unsaved?.sessionId === u.sessionId) run('discard_session', { sessionId: u.sessionId });
+});
+
+// The unsaved session's shots, a page at a time: the summary never carries them.
+$('unsaved-shots-more').addEventListener('click', async () => {
+  const u = state.unsaved;
+  if (!u) return;
+  if (ui.shotPages?.sessionId !== u.sessionId) ui.shotPages = { sessionId: u.sessionId, shots: [], next: 1, loading: false, version: 0 };
+  const pages = ui.shotPages;
+  if (pages.loading || pages.next === null) return;
+  pages.loading = true;
+  const reply = await run('get_session_shots', { sessionId: u.sessionId, fromNumber: pages.next, limit: SHOTS_PAGE });
+  pages.loading = false;
+  if (reply && ui.shotPages === pages && Array.isArray(reply.shots)) {
+    pages.shots = pages.shots.concat(reply.shots);
+    pages.next = reply.nextFromNumber ?? null;
+    pages.version++;
+  }
+  draw();
 });
 
 // Dimmer: one more step down in brightness for dark-adapted eyes; remembered on this phone.

@@ -14,6 +14,61 @@ export function formatDuration(ms) {
   return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} m`;
 }
 
+/** A shot's files as people read them: `IMG_0001.CR3 + IMG_0001.JPG` (RAW+JPEG: both); null when there are none. */
+export function fileNames(files) {
+  if (!Array.isArray(files) || files.length === 0) return null;
+  return files.map(basename).join(' + ');
+}
+
+/** `1 slot`, `6 slots`. */
+export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A gap for people, rounded: `under a second`, `40 s`, `12 min`, `2 h 5 min`. */
+export function formatGap(ms) {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return 'unknown length';
+  const s = Math.max(0, ms) / 1000;
+  if (s < 1) return 'under a second';
+  if (s < 90) return `${Math.round(s)} s`;
+  const min = Math.round(s / 60);
+  if (min < 90) return `${min} min`;
+  const h = Math.floor(min / 60);
+  return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
+}
+
+/** Why a slot was skipped, for people. */
+export function skipReasonText(reason) {
+  if (reason === 'controller_offline') return 'the controller was down';
+  if (reason === 'late') return 'too late to take';
+  return 'skipped';
+}
+
+/** A session's counts: `12 taken · 1 failed · 3 skipped` (+ ` · 2 unknown` when there are any). */
+export function countsText(counts, sep = ' · ') {
+  const c = counts ?? {};
+  const parts = [`${c.ok ?? 0} taken`, `${c.failed ?? 0} failed`, `${c.skipped ?? 0} skipped`];
+  if (c.unknown) parts.push(`${c.unknown} unknown`);
+  return parts.join(sep);
+}
+
+/** One row of a paged shot list (`get_session_shots`): `#12 IMG_0012.JPG, 4 ms late`, `#13 skipped: the controller was down`. */
+export function shotRowText(shot) {
+  const n = `#${shot.number}`;
+  switch (shot.result) {
+    case 'ok': {
+      const late = Number.isFinite(shot.latenessMs) && shot.latenessMs > 0 ? `, ${Math.round(shot.latenessMs)} ms late` : '';
+      return `${n} ${fileNames(shot.files) ?? 'no file reported'}${late}${shot.recovered ? ' (recovered from the card)' : ''}`;
+    }
+    case 'skipped':
+      return `${n} skipped: ${skipReasonText(shot.reason)}`;
+    case 'unknown':
+      return `${n} unknown: the controller went down during the press; no file confirms a frame`;
+    case 'failed':
+      return `${n} failed${shot.error ? `: ${shot.error.code ?? 'ERROR'}: ${shot.error.message ?? ''}` : ''}`;
+    default:
+      return `${n} ${shot.result ?? '?'}`;
+  }
+}
+
 /** Seconds as the user typed them: `0.5 s`, `30 s`, `2 m 30 s`. */
 export function formatInterval(seconds) {
   if (!Number.isFinite(seconds)) return '—';

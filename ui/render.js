@@ -1,14 +1,18 @@
 // Draws the store's state into the static elements of index.html. Text only goes in through textContent.
 import {
-  basename,
+  countsText,
   describeBattery,
   describeStorage,
+  fileNames,
   formatClock,
   formatDateTime,
   formatDuration,
   formatInterval,
   msUntilNextShot,
+  plural,
+  shotRowText,
 } from './format.js';
+import { resumeText } from './store.js';
 
 const $ = (id) => document.getElementById(id);
 const show = (el, on) => (el.hidden = !on);
@@ -18,11 +22,16 @@ const text = (el, t) => {
 const flag = (el, cls, on) => el.classList.toggle(cls, Boolean(on));
 const errText = (e) => (e ? `${e.code ?? 'ERROR'}: ${e.message ?? ''}` : '');
 
+const SUSPENDED_HOLDS = 'A suspended session holds the camera: resume, save or discard it first';
+/** Commands that decide what becomes of a suspended session; one at a time. */
+const SUSPENDED_COMMANDS = ['resume_session', 'save_session_as_report', 'discard_session'];
+
 /** Why a button cannot be used now, or null. `ui.busy` holds the commands awaiting their reply. */
 export function startBlocker(state, conn, ui) {
   if (!state.live || conn.phase !== 'open') return 'Not connected to the controller';
   if (!state.availableCommands.includes('start_intervalometer')) return 'The controller does not offer start_intervalometer';
   if (state.session?.running) return 'A session is running; stop it first';
+  if (state.session?.state === 'suspended') return SUSPENDED_HOLDS;
   if (state.camera?.state !== 'connected') return `Camera is ${state.camera?.state ?? 'unknown'}`;
   if (ui.busy.has('start_intervalometer')) return 'Starting…';
   return null;
@@ -30,6 +39,7 @@ export function startBlocker(state, conn, ui) {
 export function testPhotoBlocker(state, conn, ui) {
   if (!state.live || conn.phase !== 'open') return 'Not connected to the controller';
   if (state.session?.running) return 'No test photos during a session: it would disturb the timelapse';
+  if (state.session?.state === 'suspended') return SUSPENDED_HOLDS;
   if (state.camera?.state !== 'connected') return `Camera is ${state.camera?.state ?? 'unknown'}`;
   if (ui.busy.has('take_photo')) return 'Taking a photo…';
   return null;
@@ -73,52 +83,129 @@ function renderUnsaved(state, conn, ui) {
   show($('unsaved'), u);
   if (!u) return;
   text($('unsaved-title'), u.title || '(untitled)');
-  text($('unsaved-shots'), `${u.shotsTaken} taken · ${u.shotsFailed} failed · ${u.shotsSkipped} skipped${u.totalShots ? ` of ${u.totalShots}` : ''}`);
+  text($('unsaved-shots'), `${countsText(u.counts)}${u.totalShots ? ` of ${u.totalShots}` : ''}`);
   text($('unsaved-start'), formatDateTime(u.startedAt));
   text($('unsaved-end'), u.endedAt ? `${formatDateTime(u.endedAt)} (${formatDuration(u.endedAt - u.startedAt)})` : '—');
   const off = !state.live || conn.phase !== 'open' || ui.busy.has('save_session_as_report') || ui.busy.has('discard_session');
   $('unsaved-save').disabled = off;
   $('unsaved-discard').disabled = off;
   text($('unsaved-save'), ui.busy.has('save_session_as_report') ? 'Saving…' : 'Save as report');
+  renderShotPages(ui.shotPages?.sessionId === u.sessionId ? ui.shotPages : null, state, conn);
+}
+
+/** The unsaved session's shot list, paged with get_session_shots; nothing is listed until asked for. */
+function renderShotPages(pages, state, conn) {
+  const list = $('unsaved-shot-list');
+  const more = $('unsaved-shots-more');
+  const shots = pages?.shots ?? [];
+  show(list, shots.length > 0);
+  const key = `${pages?.sessionId ?? ''}:${pages?.version ?? 0}`;
+  if (list.dataset.key !== key) {
+    list.dataset.key = key;
+    list.replaceChildren(
+      ...shots.map((shot) => {
+        const li = document.createElement('li');
+        li.className = shot.result === 'ok' ? 'ok' : shot.result === 'failed' ? 'error' : 'warn';
+        li.textContent = shotRowText(shot);
+        return li;
+      }),
+    );
+  }
+  const done = pages && pages.next === null;
+  show(more, !done);
+  more.disabled = !state.live || conn.phase !== 'open' || Boolean(pages?.loading);
+  text(more, pages?.loading ? 'Loading shots…' : shots.length ? `More shots (from #${pages.next})` : 'Show shots');
+  const summary = $('unsaved-shots-summary');
+  show(summary, shots.length > 0);
+  const recovered = shots.filter((x) => x.recovered).length;
+  text(summary, shots.length ? `Listing ${plural(shots.length, 'slot')}${done ? ' (all)' : ''}${recovered ? `; ${recovered} recovered from the card` : ''}.` : '');
 }
 
 function renderSession(state, conn, ui) {
   const s = state.session;
   show($('session'), s);
   if (!s) return;
+  const c = s.counts ?? { ok: 0, failed: 0, skipped: 0, unknown: 0 };
+  const note = state.note?.sessionId === s.sessionId ? state.note : null;
+  const stopping = s.running && (s.stopRequested || ui.stopSentFor === s.sessionId);
+  const suspended = s.state === 'suspended';
   text($('session-title'), s.title || 'Session');
   const stateEl = $('session-state');
-  text(stateEl, s.stopRequested && s.running ? 'stopping' : s.state);
+  text(stateEl, stopping ? 'stopping' : s.state);
   stateEl.dataset.state = s.state;
-  text($('session-shots'), `${s.shotsTaken} / ${s.totalShots ?? '∞'}`);
-  text($('session-failed'), String(s.shotsFailed));
-  flag($('session-failed'), 'bad', s.shotsFailed > 0);
-  text($('session-skipped'), String(s.shotsSkipped));
-  flag($('session-skipped'), 'bad', s.shotsSkipped > 0);
+  text($('session-shots'), `${c.ok} / ${s.totalShots ?? '∞'}`);
+  text($('session-failed'), String(c.failed));
+  flag($('session-failed'), 'bad', c.failed > 0);
+  text($('session-skipped'), String(c.skipped));
+  flag($('session-skipped'), 'bad', c.skipped > 0);
+  // Unknown and recovered only where they happened: most nights have neither.
+  show($('session-unknown-cell'), c.unknown > 0);
+  text($('session-unknown'), String(c.unknown));
+  flag($('session-unknown'), 'bad', c.unknown > 0);
+  show($('session-recovered-cell'), note?.recovered > 0);
+  text($('session-recovered'), note?.recovered ? `${note.recovered} from the card` : '0');
   text($('session-interval'), formatInterval(s.interval));
   text($('session-started'), formatClock(s.startedAt));
-  const plannedEnd = s.totalShots ? s.startedAt + (s.totalShots - 1) * s.interval * 1000 : null;
   text($('session-end-label'), s.endedAt ? 'Ended' : 'Ends');
-  text($('session-end'), s.endedAt ? formatClock(s.endedAt) : plannedEnd ? `~${formatClock(plannedEnd)}` : 'when stopped');
+  text($('session-end'), s.endedAt ? formatClock(s.endedAt) : plannedEnd(s) ? `~${formatClock(plannedEnd(s))}` : suspended ? 'when resumed' : 'when stopped');
   const progress = $('session-progress');
   show(progress, s.totalShots);
-  if (s.totalShots) progress.value = Math.min(1, (s.shotsTaken + s.shotsFailed + s.shotsSkipped) / s.totalShots);
+  if (s.totalShots) progress.value = Math.min(1, (c.ok + c.failed + c.skipped + c.unknown) / s.totalShots);
   const last = s.lastShot;
-  text($('session-file'), last ? (last.result === 'ok' ? basename(last.file) ?? 'no file reported' : `#${last.number} ${last.result}`) : '—');
+  text($('session-file'), last ? lastShotText(last) : '—');
   text($('session-late'), last?.latenessMs != null ? `${Math.round(last.latenessMs)} ms` : '—');
   flag($('session-late'), 'bad', last?.latenessMs > s.interval * 250);
   text($('session-latency'), last?.latencyMs != null ? `${Math.round(last.latencyMs)} ms` : '—');
   const err = s.error ?? (last?.result === 'failed' ? last.error : null);
   show($('session-error'), err);
   text($('session-error'), err ? (s.error ? `Session error: ${errText(err)}` : `Shot #${last.number} failed: ${errText(err)}`) : '');
+  show($('session-unknown-note'), c.unknown > 0);
+  text(
+    $('session-unknown-note'),
+    c.unknown > 0
+      ? `${plural(c.unknown, 'shot')} unknown: the controller went down during the press. A frame the card shows is recovered; the rest stay unknown.`
+      : '',
+  );
+
+  // After a gap: said plainly, for as long as this session is shown.
+  const resumed = note?.resumed;
+  show($('session-resumed'), resumed);
+  text($('session-resumed'), resumed ? `Resumed at ${formatClock(resumed.at)} ${resumeText(resumed)}.` : '');
+
+  const box = $('session-suspended');
+  show(box, suspended);
+  if (suspended) {
+    const why = note?.suspendReason === 'shutdown' ? 'The controller was shut down (stop or reboot).' : note?.suspendReason === 'restart' ? 'The controller restarted and waits for your decision.' : '';
+    text($('session-suspended-why'), `${why} ${countsText(c)} so far. Resume shoots on the session's grid; slots missed meanwhile are skipped.`.trim());
+    const off = !state.live || conn.phase !== 'open' || SUSPENDED_COMMANDS.some((t) => ui.busy.has(t));
+    for (const id of ['session-resume', 'session-save', 'session-discard']) $(id).disabled = off;
+    text($('session-resume'), ui.busy.has('resume_session') ? 'Resuming…' : 'Resume');
+    text($('session-save'), ui.busy.has('save_session_as_report') ? 'Saving…' : 'Save as report');
+  }
 
   const stop = $('stop');
   show(stop, s.running);
-  stop.disabled = !state.live || conn.phase !== 'open' || s.stopRequested || ui.busy.has('stop_intervalometer');
-  text(stop, s.stopRequested ? 'Stopping after this exposure…' : ui.busy.has('stop_intervalometer') ? 'Stopping…' : 'Stop session…');
+  stop.disabled = !state.live || conn.phase !== 'open' || stopping || ui.busy.has('stop_intervalometer');
+  text(stop, stopping ? 'Stopping after this exposure…' : ui.busy.has('stop_intervalometer') ? 'Stopping…' : 'Stop session…');
 
   const next = s.running && s.nextShotNumber ? ` Next shot number ${s.nextShotNumber} at ${formatClock(s.nextShotAt)}.` : '';
-  text($('session-announce'), `${s.title || 'Session'} ${s.state}. ${s.shotsTaken} shots taken, ${s.shotsFailed} failed.${next}`);
+  const unknown = c.unknown ? `, ${c.unknown} unknown` : '';
+  const held = suspended ? ' Nothing is being shot: resume, save or discard it.' : '';
+  text($('session-announce'), `${s.title || 'Session'} ${s.state}. ${c.ok} shots taken, ${c.failed} failed${unknown}.${next}${held}`);
+}
+
+/** The last slot for the "Last file" cell: its files, or what became of it. */
+function lastShotText(last) {
+  if (last.result === 'ok') return `${fileNames(last.files) ?? 'no file reported'}${last.recovered ? ' (confirmed by the card)' : ''}`;
+  return `#${last.number} ${last.result}`;
+}
+
+/** Wall-clock label of the last planned slot, from the next slot's label (the grid may have been re-anchored). */
+function plannedEnd(s) {
+  if (!s.totalShots) return null;
+  const ms = s.interval * 1000;
+  if (s.running && s.nextShotNumber != null && s.nextShotAt != null) return s.nextShotAt + (s.totalShots - s.nextShotNumber) * ms;
+  return s.startedAt + (s.totalShots - 1) * ms;
 }
 
 function renderStart(state, conn, ui) {
@@ -133,7 +220,7 @@ function renderStart(state, conn, ui) {
   const lastPhoto = state.camera?.lastPhoto;
   text(
     $('test-reason'),
-    testWhy ? `Test photo unavailable: ${testWhy}` : lastPhoto ? `Last test photo: ${basename(lastPhoto.file) ?? 'no file reported'} at ${formatClock(lastPhoto.triggeredAt)}` : '',
+    testWhy ? `Test photo unavailable: ${testWhy}` : lastPhoto ? `Last test photo: ${fileNames(lastPhoto.files) ?? 'no file reported'} at ${formatClock(lastPhoto.triggeredAt)}` : '',
   );
 
   for (const f of ['interval', 'shots', 'title']) {
@@ -192,6 +279,8 @@ export function tick(state, conn, now) {
   const el = $('countdown');
   const label = $('countdown-label');
   if (!s) return;
+  // A suspended session has no next shot: its own box says so, with the decisions it waits for.
+  show($('countdown-wrap'), s.state !== 'suspended');
   if (!s.running) {
     text(label, 'Session');
     text(el, s.state);
@@ -210,10 +299,15 @@ export function tick(state, conn, now) {
   }
 }
 
-/** The first slot of the session's grid still ahead at server time `serverNow`, or null past the planned end. */
+/**
+ * The first slot of the session's grid still ahead at server time `serverNow`, or null past the planned end. Counted
+ * from the last known next slot, whose label follows the grid even after a re-anchored resume.
+ */
 function nextGridSlot(s, serverNow) {
+  if (s.nextShotNumber == null || s.nextShotAt == null) return null;
   const ms = s.interval * 1000;
-  const index = Math.max(s.nextShotNumber - 1, Math.ceil((serverNow - s.startedAt) / ms));
-  if (s.totalShots && index >= s.totalShots) return null;
-  return { number: index + 1, at: s.startedAt + index * ms };
+  const ahead = Math.max(0, Math.ceil((serverNow - s.nextShotAt) / ms));
+  const number = s.nextShotNumber + ahead;
+  if (s.totalShots && number > s.totalShots) return null;
+  return { number, at: s.nextShotAt + ahead * ms };
 }

@@ -1,6 +1,15 @@
 // Types of ui/store.js for the TypeScript tests (the browser loads the .js directly; there is no build step).
 import type { CameraView, SessionView, UnsavedSessionView } from '../transport/views.ts';
 
+/** The shot an activity line is about, so a later `shot_updated` rewrites that line instead of adding one. */
+export interface ActivityShot {
+  sessionId: string;
+  number: number;
+  files: string[];
+  latenessMs: number | null;
+  recovered: boolean;
+}
+
 export interface ActivityEntry {
   n: number;
   at: number;
@@ -8,7 +17,20 @@ export interface ActivityEntry {
   level: 'info' | 'ok' | 'warn' | 'error';
   text: string;
   key?: string;
+  shot?: ActivityShot;
   count: number;
+}
+
+/** What only broadcasts tell about the shown session. */
+export interface SessionNote {
+  sessionId: string;
+  suspendReason: 'shutdown' | 'restart' | null;
+  resumed: { at: number; gapMs: number | null; skipped: number; reanchored: boolean } | null;
+  /** Slots skipped with reason controller_offline since the last resume was told. */
+  offlineSkips: number;
+  /** Shots this page saw recovered from the card. */
+  recovered: number;
+  orphans: number;
 }
 
 export interface UiState {
@@ -21,6 +43,7 @@ export interface UiState {
   camera: CameraView | null;
   session: SessionView | null;
   unsaved: UnsavedSessionView | null;
+  note: SessionNote | null;
   activity: ActivityEntry[];
   activityN: number;
 }
@@ -29,4 +52,9 @@ export declare const ACTIVITY_LIMIT: number;
 export declare const HANDLED_BROADCASTS: readonly string[];
 export declare function initialState(): UiState;
 export declare function reduce(state: UiState, msg: unknown, now?: number): UiState;
-export declare function describe(state: UiState, type: string, data: Record<string, unknown>): Pick<ActivityEntry, 'level' | 'text' | 'key'>;
+export declare function describe(
+  state: UiState,
+  type: string,
+  data: Record<string, unknown>,
+): Pick<ActivityEntry, 'level' | 'text' | 'key' | 'shot'> & { amends?: { sessionId: string; number: number; files: string[]; recovered: boolean } };
+export declare function resumeText(r: { gapMs: number | null | undefined; skipped: number; reanchored?: boolean }): string;

@@ -1,6 +1,6 @@
 // The UI's one state store: a pure reducer fed by `welcome` and broadcasts (and the local `connection_lost`).
 // Command replies never reach it; they only settle the request that caused them. No DOM, so Node tests import it.
-import { basename, formatDuration, formatInterval } from './format.js';
+import { basename, countsText, fileNames, formatDuration, formatGap, formatInterval, plural, skipReasonText } from './format.js';
 
 export const ACTIVITY_LIMIT = 20;
 
@@ -10,8 +10,12 @@ export const HANDLED_BROADCASTS = [
   'camera_disconnected',
   'camera_status',
   'photo_taken',
+  'shot_updated',
+  'orphan_files_found',
   'intervalometer_started',
   'intervalometer_update',
+  'intervalometer_suspended',
+  'intervalometer_resumed',
   'intervalometer_completed',
   'intervalometer_stopped',
   'unsaved_session_found',
@@ -32,13 +36,22 @@ export function initialState() {
     /** serverTime − local time at welcome, added to Date.now() to read server wall labels. */
     clockOffsetMs: 0,
     camera: null,
+    /** The session summary (SessionView); never its shot list. */
     session: null,
     unsaved: null,
+    /**
+     * What only broadcasts tell about the shown session (no summary field carries it), or null: why it was suspended,
+     * its last resume, slots skipped while the controller was down and not yet told by a resume, shots this page saw
+     * recovered from the card, unmatched card files. Kept across a welcome for the same session.
+     */
+    note: null,
     /** Newest first; `n` increases with every entry written, so the app can spot new ones. */
     activity: [],
     activityN: 0,
   };
 }
+
+const emptyNote = (sessionId) => ({ sessionId, suspendReason: null, resumed: null, offlineSkips: 0, recovered: 0, orphans: 0 });
 
 /**
  * Applies one server message (or `{type: 'connection_lost'}`) received at local time `now`. Returns the same object
@@ -54,43 +67,104 @@ export function reduce(state, msg, now = Date.now()) {
   if (typeof msg.seq !== 'number') return state; // operation_result, error: not state
   // Before this socket's welcome the store cannot know what it missed; welcome will replace everything anyway.
   if (!state.live || (state.lastSeq !== null && msg.seq <= state.lastSeq)) return state;
-  const next = { ...state, lastSeq: msg.seq, syncedAt: now };
+  const d = msg.data ?? {};
   const at = Date.parse(msg.timestamp) || now;
-  return log(apply(next, msg.type, msg.data ?? {}), { ...describe(state, msg.type, msg.data ?? {}), at, seq: msg.seq });
+  const next = apply({ ...state, lastSeq: msg.seq, syncedAt: now }, msg.type, d, at);
+  const entry = describe(state, msg.type, d);
+  if (entry.amends) return amendShotLine(next, entry, at, msg.seq);
+  return log(next, { ...entry, at, seq: msg.seq });
 }
 
 function welcome(state, d, now) {
   const s = d.state ?? {};
+  const session = s.intervalometer ?? null;
+  const seq = typeof d.seq === 'number' ? d.seq : typeof s.seq === 'number' ? s.seq : null;
   const next = {
     ...state,
     live: true,
-    lastSeq: typeof d.seq === 'number' ? d.seq : null,
+    lastSeq: seq,
     syncedAt: now,
     clientId: d.clientId ?? null,
     availableCommands: Array.isArray(d.availableCommands) ? d.availableCommands : [],
     clockOffsetMs: Number.isFinite(d.serverTime) ? d.serverTime - now : 0,
     camera: s.camera ?? null,
-    session: s.intervalometer ?? null,
+    session,
     unsaved: s.unsavedSession ?? null,
+    // What this page learnt from broadcasts about the same session stays true across a reconnect.
+    note: session && state.note?.sessionId === session.sessionId ? state.note : null,
   };
   return log(next, { at: now, level: 'info', text: 'Connected to the controller; state synced' });
 }
 
-function apply(state, type, d) {
+/** The note of session `id`, fresh when the note was about another session. */
+const noteOf = (state, id) => (state.note?.sessionId === id ? state.note : emptyNote(id));
+
+/**
+ * A session summary from a broadcast. It replaces the shown session, except when it is about the unsaved session
+ * only (the card check of an interrupted session): then it refreshes the unsaved banner and nothing else.
+ */
+function withSession(state, view) {
+  if (!view) return state;
+  const unsavedToo = state.unsaved?.sessionId === view.sessionId;
+  const unsaved = unsavedToo ? { ...view, reason: state.unsaved.reason ?? 'interrupted' } : state.unsaved;
+  if (unsavedToo && state.session?.sessionId !== view.sessionId) return { ...state, unsaved };
+  const note = state.note && state.note.sessionId !== view.sessionId ? null : state.note;
+  return { ...state, session: view, unsaved, note };
+}
+
+function apply(state, type, d, at) {
   switch (type) {
     case 'camera_connected':
     case 'camera_disconnected':
     case 'camera_status':
       return d.camera ? { ...state, camera: d.camera } : state;
     case 'photo_taken':
-      return { ...state, ...(d.camera ? { camera: d.camera } : {}), ...(d.session ? { session: d.session } : {}) };
+      return withSession(d.camera ? { ...state, camera: d.camera } : state, d.session);
     case 'intervalometer_started':
-    case 'intervalometer_update':
+      return { ...withSession(state, d.session), note: null };
     case 'intervalometer_completed':
     case 'intervalometer_stopped':
-      return d.session ? { ...state, session: d.session } : state;
-    case 'unsaved_session_found':
-      return { ...state, unsaved: d.unsavedSession ?? null };
+      return withSession(state, d.session);
+    case 'shot_updated': {
+      const next = withSession(state, d.session);
+      if (!d.recovered || next.session?.sessionId !== d.sessionId) return next;
+      const note = noteOf(next, d.sessionId);
+      return { ...next, note: { ...note, recovered: note.recovered + 1 } };
+    }
+    case 'orphan_files_found': {
+      if (state.session?.sessionId !== d.sessionId) return state;
+      const note = noteOf(state, d.sessionId);
+      return { ...state, note: { ...note, orphans: note.orphans + (Array.isArray(d.files) ? d.files.length : 0) } };
+    }
+    case 'intervalometer_update': {
+      const next = withSession(state, d.session);
+      const run = d.skipped;
+      if (run?.reason !== 'controller_offline' || !d.session || next.session?.sessionId !== d.session.sessionId) return next;
+      const note = noteOf(next, d.session.sessionId);
+      return { ...next, note: { ...note, offlineSkips: note.offlineSkips + (run.count ?? 0) } };
+    }
+    case 'intervalometer_suspended': {
+      const next = withSession(state, d.session);
+      if (!d.session) return next;
+      const note = noteOf(next, d.session.sessionId);
+      return { ...next, note: { ...note, suspendReason: d.reason ?? null, resumed: null } };
+    }
+    case 'intervalometer_resumed': {
+      const next = withSession(state, d.session);
+      if (!d.session) return next;
+      const note = noteOf(next, d.session.sessionId);
+      // The slots skipped while the controller was down come as an intervalometer_update just before this.
+      const skipped = Number.isFinite(d.skipped?.count) ? d.skipped.count : note.offlineSkips;
+      const resumed = { at, gapMs: d.gapMs ?? null, skipped, reanchored: Boolean(d.reanchored) };
+      return { ...next, note: { ...note, suspendReason: null, offlineSkips: 0, resumed } };
+    }
+    case 'unsaved_session_found': {
+      const u = d.unsavedSession ?? null;
+      if (!u) return { ...state, unsaved: null };
+      // A resumed session whose plan ran out while the controller was down: the shown session is that one too.
+      const { reason: _reason, ...view } = u;
+      return { ...state, unsaved: u, session: state.session?.sessionId === u.sessionId ? view : state.session };
+    }
     case 'report_saved':
     case 'session_discarded': {
       const end = type === 'report_saved' ? 'saved' : 'discarded';
@@ -107,9 +181,33 @@ function apply(state, type, d) {
 
 const errText = (e) => (e ? `${e.code ?? 'ERROR'}: ${e.message ?? ''}` : 'no reason given');
 const titleOf = (s) => (s?.title ? `“${s.title}”` : 'session');
-const tally = (s) => `${s.shotsTaken} taken, ${s.shotsFailed} failed, ${s.shotsSkipped} skipped`;
+const tally = (s) => countsText(s?.counts, ', ');
+const suspendWhy = (reason) =>
+  reason === 'shutdown' ? 'the controller was shut down' : reason === 'restart' ? 'the controller restarted and waits for you' : 'the controller was stopped';
 
-/** One broadcast → `{level, text, key?}` for the activity list. Entries with a `key` equal to the newest's merge. */
+/** The activity entry of one session shot. Taken frames share a key, so a run of them is one line that counts. */
+function shotEntry(sessionId, shot) {
+  const n = shot.number;
+  const ref = { sessionId, number: n, files: shot.files ?? [], latenessMs: shot.latenessMs, recovered: Boolean(shot.recovered) };
+  switch (shot.result) {
+    case 'failed':
+      return { level: 'error', text: `Shot #${n} failed: ${errText(shot.error)}`, shot: ref };
+    case 'unknown':
+      return { level: 'warn', text: `Shot #${n} unknown: the controller went down during the press; the card check will tell`, shot: ref };
+    case 'skipped':
+      return { level: 'warn', text: `Skipped shot #${n} (${skipReasonText(shot.reason)})`, shot: ref };
+    default: {
+      const late = shot.latenessMs > 0 ? `, ${Math.round(shot.latenessMs)} ms late` : '';
+      const card = shot.recovered ? ' (confirmed by the card)' : '';
+      return { level: 'ok', text: `Shot #${n}: ${fileNames(shot.files) ?? 'no file reported'}${late}${card}`, key: `shots:${sessionId}`, shot: ref };
+    }
+  }
+}
+
+/**
+ * One broadcast → `{level, text, key?, shot?, amends?}` for the activity list. Entries with a `key` equal to the
+ * newest's merge; `amends` names a shot whose existing line is rewritten instead of a new line being added.
+ */
 export function describe(state, type, d) {
   const cam = d.camera;
   const s = d.session;
@@ -129,17 +227,36 @@ export function describe(state, type, d) {
       return { level: cam?.state === 'offline' ? 'warn' : 'info', text, key: 'camera_status' };
     }
     case 'photo_taken': {
-      if (d.photo || (!d.shot && d.sessionId === null)) {
+      if (d.photo || (!d.shot && d.sessionId == null)) {
         const p = d.photo ?? cam?.lastPhoto;
-        return p?.file
-          ? { level: 'ok', text: `Test photo: ${basename(p.file)} (${p.latencyMs} ms)` }
+        const names = fileNames(p?.files);
+        return names
+          ? { level: 'ok', text: `Test photo: ${names}${Number.isFinite(p.latencyMs) ? ` (${p.latencyMs} ms)` : ''}` }
           : { level: 'warn', text: 'Test photo taken, but the camera reported no file' };
       }
-      const shot = d.shot;
-      if (!shot) return { level: 'info', text: 'Photo taken' };
-      if (shot.result === 'failed') return { level: 'error', text: `Shot #${shot.number} failed: ${errText(shot.error)}` };
-      const late = shot.latenessMs > 0 ? `, ${Math.round(shot.latenessMs)} ms late` : '';
-      return { level: 'ok', text: `Shot #${shot.number}: ${basename(shot.file) ?? 'no file reported'}${late}`, key: `shots:${d.sessionId}` };
+      return d.shot ? shotEntry(d.sessionId, d.shot) : { level: 'info', text: 'Photo taken' };
+    }
+    case 'shot_updated': {
+      const names = fileNames(d.files) ?? 'no file named';
+      if (d.recovered) {
+        const was = d.was ? ` (was ${d.was})` : '';
+        return {
+          level: 'ok',
+          text: `Shot #${d.number} recovered from the card: ${names}${was}`,
+          amends: { sessionId: d.sessionId, number: d.number, files: d.files ?? [], recovered: true },
+        };
+      }
+      return {
+        level: 'info',
+        text: `Shot #${d.number}: more files arrived (${names})`,
+        amends: { sessionId: d.sessionId, number: d.number, files: d.files ?? [], recovered: false },
+      };
+    }
+    case 'orphan_files_found': {
+      const files = Array.isArray(d.files) ? d.files : [];
+      const names = files.slice(0, 3).map((f) => basename(f.path)).join(', ');
+      const more = files.length > 3 ? ` and ${files.length - 3} more` : '';
+      return { level: 'warn', text: `${plural(files.length, 'file')} on the card match no shot of this session: ${names}${more}` };
     }
     case 'intervalometer_started':
       return {
@@ -147,33 +264,52 @@ export function describe(state, type, d) {
         text: `Started ${titleOf(s)}: every ${formatInterval(s?.interval)}, ${s?.totalShots ? `${s.totalShots} shots` : 'unlimited'}`,
       };
     case 'intervalometer_update': {
-      const skipped = d.skipped ?? [];
-      if (skipped.length) {
-        const first = skipped[0].number;
-        const last = skipped[skipped.length - 1].number;
-        return { level: 'warn', text: `Skipped shot${first === last ? ` #${first}` : `s #${first}–#${last}`} (too late to take)` };
+      const run = d.skipped;
+      if (run?.first && run.count > 0) {
+        const first = run.first.number;
+        const last = first + run.count - 1;
+        return { level: 'warn', text: `Skipped shot${first === last ? ` #${first}` : `s #${first}–#${last}`} (${skipReasonText(run.reason)})` };
       }
-      if (s?.stopRequested) return { level: 'info', text: 'Stop requested: finishing the exposure in progress' };
       return { level: 'info', text: `Session ${s?.state ?? 'updated'}`, key: 'session_update' };
     }
+    case 'intervalometer_suspended':
+      return { level: 'warn', text: `Suspended ${titleOf(s)}: ${suspendWhy(d.reason)}; nothing is being shot (${tally(s)})` };
+    case 'intervalometer_resumed': {
+      const skipped = Number.isFinite(d.skipped?.count)
+        ? d.skipped.count
+        : state.note?.sessionId === s?.sessionId
+          ? (state.note?.offlineSkips ?? 0)
+          : 0;
+      return { level: 'warn', text: `Resumed ${titleOf(s)}: ${resumeText({ gapMs: d.gapMs, skipped, reanchored: d.reanchored })}` };
+    }
     case 'intervalometer_completed':
-      return { level: 'ok', text: `Completed ${titleOf(s)}: ${s ? tally(s) : ''}` };
+      return { level: 'ok', text: `Completed ${titleOf(s)}: ${tally(s)}` };
     case 'intervalometer_stopped':
       return d.reason === 'failed'
-        ? { level: 'error', text: `Session FAILED: ${errText(d.error ?? s?.error)} (${s ? tally(s) : ''})` }
-        : { level: 'info', text: `Stopped ${titleOf(s)}: ${s ? tally(s) : ''}` };
+        ? { level: 'error', text: `Session FAILED: ${errText(d.error ?? s?.error)} (${tally(s)})` }
+        : { level: 'info', text: `Stopped ${titleOf(s)}: ${tally(s)}` };
     case 'unsaved_session_found': {
       const u = d.unsavedSession;
       const ran = u?.endedAt && u?.startedAt ? `, ran ${formatDuration(u.endedAt - u.startedAt)}` : '';
-      return { level: 'warn', text: `Interrupted session found: ${titleOf(u)} (${u?.shotsTaken ?? 0} shots${ran})` };
+      return { level: 'warn', text: `Interrupted session found: ${titleOf(u)} (${tally(u)}${ran})` };
     }
-    case 'report_saved':
-      return { level: 'ok', text: `Saved as report${d.report?.title ? `: “${d.report.title}”` : ''}` };
+    case 'report_saved': {
+      const r = d.report;
+      const counts = r && Number.isFinite(r.ok) ? ` (${countsText(r, ', ')})` : '';
+      return { level: 'ok', text: `Saved as report${r?.title ? `: “${r.title}”` : ''}${counts}` };
+    }
     case 'session_discarded':
-      return { level: 'info', text: 'Interrupted session discarded' };
+      return { level: 'info', text: 'Session discarded (its log is kept; photos on the card are not deleted)' };
     default:
       return { level: 'warn', text: `Unknown event “${type}” (this page may be out of date)` };
   }
+}
+
+/** `after a gap of 12 min — 24 slots skipped while the controller was down`, for people. */
+export function resumeText({ gapMs, skipped, reanchored }) {
+  const slots = skipped > 0 ? `${plural(skipped, 'slot')} skipped while the controller was down` : 'no slot was missed';
+  const clock = reanchored ? '; the clock went back, so the shot grid restarts from the resume' : '';
+  return `after a gap of ${formatGap(gapMs)} — ${slots}${clock}`;
 }
 
 /** Prepends an activity entry, merging it into the newest one when both carry the same key. */
@@ -185,4 +321,29 @@ function log(state, entry) {
     return { ...state, activityN: n, activity: [merged, ...state.activity.slice(1)] };
   }
   return { ...state, activityN: n, activity: [{ ...entry, n, count: 1 }, ...state.activity].slice(0, ACTIVITY_LIMIT) };
+}
+
+/**
+ * A shot was updated after its own line was written: one line per shot, so that line is rewritten. Late files are
+ * routine: the line gets them where it stands, and nothing is written when the line is gone. A recovery is news: its
+ * line moves to the top (or is written there when the shot had none).
+ */
+function amendShotLine(state, entry, at, seq) {
+  const a = entry.amends;
+  const i = state.activity.findIndex((e) => e.shot?.sessionId === a.sessionId && e.shot.number === a.number);
+  const old = i >= 0 ? state.activity[i] : null;
+  const files = [...new Set([...(old?.shot.files ?? []), ...a.files])];
+  if (!a.recovered) {
+    // A failed or unknown line is settled by a recovery, not by late files.
+    if (!old || old.level !== 'ok') return state;
+    const shot = { ...old.shot, files, result: 'ok' };
+    const rewritten = { ...shotEntry(a.sessionId, shot), key: old.key, at: old.at, seq, n: state.activityN + 1, count: old.count };
+    const activity = state.activity.slice();
+    activity[i] = rewritten;
+    return { ...state, activityN: rewritten.n, activity };
+  }
+  const ref = { sessionId: a.sessionId, number: a.number, files, latenessMs: old?.shot.latenessMs ?? null, recovered: true };
+  // A merged run of taken frames stands for several shots: it stays, and the recovery gets its own line.
+  const rest = old && old.count === 1 ? state.activity.filter((_, j) => j !== i) : state.activity;
+  return log({ ...state, activity: rest }, { level: entry.level, text: entry.text, shot: ref, at, seq });
 }

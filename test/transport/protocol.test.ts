@@ -40,4 +40,47 @@ S('start_intervalometer is normalised and validated per stop condition', () => {
   assert.is(code('{"type":"start_intervalometer","data":{"interval":1,"totalShots":1.5}}'), 'VALIDATION_ERROR');
 });
 
+const SID = '6f1c2b1e-8a3b-4c1d-9e2f-0a1b2c3d4e5f';
+const frame = (type: string, data?: unknown) => JSON.stringify(data === undefined ? { type, id: 1 } : { type, id: 1, data });
+
+S('get_session_shots: a session uuid, pages from slot 1 of 100 by default, 1 to 500 rows', () => {
+  const defaults = parseMessage(frame('get_session_shots', { sessionId: SID }));
+  if (defaults.ok) assert.equal(defaults.data, { sessionId: SID, fromNumber: 1, limit: 100 });
+  else assert.unreachable('valid command refused');
+  const page = parseMessage(frame('get_session_shots', { sessionId: SID, fromNumber: 101, limit: 500 }));
+  if (page.ok) assert.equal(page.data, { sessionId: SID, fromNumber: 101, limit: 500 });
+  else assert.unreachable('valid command refused');
+  assert.is(code(frame('get_session_shots', { sessionId: SID, limit: 1 })), 'ok');
+  for (const data of [
+    undefined,
+    {},
+    { sessionId: 'nope' },
+    { sessionId: SID, limit: 0 },
+    { sessionId: SID, limit: 501 },
+    { sessionId: SID, limit: 2.5 },
+    { sessionId: SID, limit: '10' },
+    { sessionId: SID, fromNumber: 0 },
+    { sessionId: SID, fromNumber: -1 },
+    { sessionId: SID, fromNumber: 1.5 },
+    { sessionId: SID, cursor: 3 },
+  ]) {
+    assert.is(code(frame('get_session_shots', data)), 'VALIDATION_ERROR', JSON.stringify(data));
+  }
+});
+
+S('resume_session needs the uuid of a session, and nothing else', () => {
+  const ok = parseMessage(frame('resume_session', { sessionId: SID }));
+  if (ok.ok) assert.equal(ok.data, { sessionId: SID });
+  else assert.unreachable('valid command refused');
+  for (const data of [undefined, {}, { sessionId: 'nope' }, { sessionId: 42 }, { sessionId: SID, force: true }]) {
+    assert.is(code(frame('resume_session', data)), 'VALIDATION_ERROR', JSON.stringify(data));
+  }
+});
+
+S('a refused command reports where the data is wrong', () => {
+  const p = parseMessage(frame('get_session_shots', { sessionId: SID, limit: 501 }));
+  assert.ok(!p.ok && p.error.details);
+  if (!p.ok) assert.ok((p.error.details!.issues as { path: string }[]).some((i) => i.path === 'limit'));
+});
+
 S.run();
