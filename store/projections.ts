@@ -5,15 +5,14 @@
 // last_seq alone: `sessions.ok/failed/skipped/unknown` always equal the session's shots counted by result, without
 // ever recounting them.
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import type { SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
+import type { AnySQLiteColumn, SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import type { CardFile } from '../machines/camera-port.ts';
-import type { SessionFact, ShotCounts, ShotRecord, SkippedRun } from '../machines/session-facts.ts';
+import type { SessionFact, ShotCounts, ShotRecord, ShotResultKind, SkippedRun } from '../machines/session-facts.ts';
 import type { RecordedEvent, Tx } from './event-log.ts';
 import { StoreError } from './errors.ts';
 import { orphanFiles, sessions, shots } from './schema.ts';
 
 type SessionUpdate = SQLiteUpdateSetSource<typeof sessions>;
-type ShotRow = typeof shots.$inferInsert;
 
 /**
  * Applies the facts recorded with `recorded`, in order. Throws StoreError on a fact for an unknown session or slot,
@@ -48,7 +47,7 @@ function applyFact(tx: Tx, seq: number, fact: SessionFact): void {
     case 'shot.recorded': {
       const { sessionId, shot } = fact;
       // The machine records each slot once; a slot seen again keeps its first record.
-      if (insertShots(tx, [shotRow(sessionId, shot)]) === 0) return;
+      if (tx.insert(shots).values(shotRow(sessionId, shot)).onConflictDoNothing().run().changes === 0) return;
       updateSession(tx, sessionId, fact.type, seq, {
         ...counterChanges({ [shot.result]: 1 }),
         ...(shot.files.length > 0 ? fileBounds(tx, sessionId) : {}),
@@ -56,7 +55,7 @@ function applyFact(tx: Tx, seq: number, fact: SessionFact): void {
       return;
     }
     case 'slots.skipped': {
-      const inserted = insertShots(tx, skippedRows(fact.sessionId, fact.run));
+      const inserted = insertSkippedRun(tx, fact.sessionId, fact.run);
       if (inserted > 0) updateSession(tx, fact.sessionId, fact.type, seq, counterChanges({ skipped: inserted }));
       return;
     }
@@ -149,7 +148,7 @@ function existingShot(tx: Tx, sessionId: string, number: number, factType: Sessi
   return row;
 }
 
-function shotRow(sessionId: string, shot: ShotRecord): ShotRow {
+function shotRow(sessionId: string, shot: ShotRecord): typeof shots.$inferInsert {
   return {
     sessionId,
     number: shot.number,
@@ -169,31 +168,27 @@ function shotRow(sessionId: string, shot: ShotRecord): ShotRow {
   };
 }
 
-function skippedRows(sessionId: string, run: SkippedRun): ShotRow[] {
-  return Array.from({ length: run.count }, (_, i) => ({
-    sessionId,
-    number: run.first.number + i,
-    plannedAt: run.first.plannedAt + i * run.intervalMs,
-    plannedMono: run.first.plannedMono + i * run.intervalMs,
-    attempts: 0,
-    files: [],
-    result: 'skipped',
-    reason: run.reason,
-    recovered: false,
-  }));
+/**
+ * Inserts the run's slots not recorded yet, in one statement however long the run (hours offline at a short
+ * interval are tens of thousands of slots, and row-by-row inserts would hold the write lock for seconds): a
+ * recursive CTE counts i = 0..count-1 and SQLite plans slot first+i. Returns how many rows were inserted.
+ */
+function insertSkippedRun(tx: Tx, sessionId: string, run: SkippedRun): number {
+  const { first, count, intervalMs, reason } = run;
+  const column = (c: AnySQLiteColumn) => sql.identifier(c.name);
+  const skipped: ShotResultKind = 'skipped';
+  return tx.run(sql`
+    WITH RECURSIVE i(n) AS (SELECT 0 WHERE ${count} > 0 UNION ALL SELECT n + 1 FROM i WHERE n + 1 < ${count})
+    INSERT INTO ${shots} (${column(shots.sessionId)}, ${column(shots.number)}, ${column(shots.plannedAt)},
+                          ${column(shots.plannedMono)}, ${column(shots.attempts)}, ${column(shots.result)}, ${column(shots.reason)})
+    SELECT ${sessionId}, ${first.number} + n, ${first.plannedAt} + n * ${intervalMs}, ${first.plannedMono} + n * ${intervalMs},
+           0, ${skipped}, ${reason}
+    FROM i WHERE true -- "WHERE true" keeps ON CONFLICT from parsing as a join constraint
+    ON CONFLICT DO NOTHING`).changes;
 }
 
-// Rows per INSERT: 15 columns × 500 stays well under SQLite's 32 766 bound parameters.
+// Rows per INSERT: 4 columns × 500 stays well under SQLite's 32 766 bound parameters.
 const ROWS_PER_INSERT = 500;
-
-/** Inserts the slots not recorded yet; returns how many were. */
-function insertShots(tx: Tx, rows: ShotRow[]): number {
-  let inserted = 0;
-  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-    inserted += tx.insert(shots).values(rows.slice(i, i + ROWS_PER_INSERT)).onConflictDoNothing().run().changes;
-  }
-  return inserted;
-}
 
 /** Inserts the files not listed yet; returns how many were. */
 function insertOrphans(tx: Tx, sessionId: string, files: CardFile[], seq: number): number {

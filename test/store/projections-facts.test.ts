@@ -90,7 +90,7 @@ S('slots.skipped inserts one row per slot of the run on the grid, and counts the
   assert.equal(counters(store), { ok: 0, failed: 0, skipped: 4, unknown: 0, first_file: null, last_file: null });
 });
 
-S('a long skipped run (more rows than one INSERT holds) is recorded whole', ({ log, store }) => {
+S('a long skipped run is recorded whole, every slot on the grid', ({ log, store }) => {
   record(log, 's', 'START', t0, [started('s')]);
   const run = { first: { number: 1, plannedAt: t0, plannedMono: 1_000 }, count: 1_234, intervalMs: 1_000, reason: 'controller_offline' as const };
   record(log, 's', 'RECOVER', t0, [{ type: 'slots.skipped', sessionId: 's', run }]);
