@@ -133,10 +133,11 @@ export class Controller {
   }
 
   sessionShots(sessionId: string, fromNumber: number, limit: number) {
-    const shots = getSessionShots(this.o.store, sessionId, { fromNumber, limit });
-    if (shots.length === 0 && !this.knows(sessionId)) throw new ProtocolError('NOT_FOUND', `No session ${sessionId}`);
-    const last = shots.at(-1);
-    return { sessionId, shots, nextFromNumber: last && shots.length === limit ? last.number + 1 : null };
+    // One row more than asked says whether another page exists.
+    const rows = getSessionShots(this.o.store, sessionId, { fromNumber, limit: limit + 1 });
+    if (rows.length === 0 && !this.knows(sessionId)) throw new ProtocolError('NOT_FOUND', `No session ${sessionId}`);
+    const shots = rows.slice(0, limit);
+    return { sessionId, shots, nextFromNumber: rows.length > limit ? rows[limit]!.number : null };
   }
 
   startSession(cmd: StartIntervalometer) {
@@ -275,6 +276,13 @@ export class Controller {
         }
         // A card comparison waits for the grid to rest between slots: a frame in flight is not an orphan.
         if (t.snapshot.matches({ running: 'waiting' }) && this.reconcileDue.has(id)) this.reconcileSoon();
+        // A resumed plan that had run out no longer holds the camera: it waits to be saved, like one found at start.
+        if (t.snapshot.matches('interrupted') && this.active?.journal.snapshot?.context.plan.id === id) {
+          const { actor, journal } = this.active;
+          this.active = undefined;
+          this.unsaved.set(id, journal);
+          queueMicrotask(() => actor.stop()); // not from inside the transition that is being processed
+        }
       },
     });
   }

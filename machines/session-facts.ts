@@ -12,6 +12,14 @@ export type SessionStatus = 'running' | 'suspended' | 'completed' | 'stopped' | 
 /** Why a session was suspended: a graceful shutdown (SIGTERM), or a restart with `--resume ask`. */
 export type SuspendReason = 'shutdown' | 'restart';
 
+/** The last resume after a gap (power cut, SIGTERM): shown to people who were not there to see it. */
+export interface ResumeNote {
+  at: number;
+  gapMs: number;
+  skipped: number;
+  reanchored: boolean;
+}
+
 /** Slots by result. The same names from machine to table to wire to UI. */
 export type ShotCounts = Record<ShotResultKind, number>;
 
@@ -80,7 +88,11 @@ export type SessionFact =
       gapMs: number;
       /** True when the wall clock went backwards across the gap: the grid was re-anchored at now. */
       reanchored: boolean;
+      /** Slots skipped (`controller_offline`) because they passed during the gap. */
+      skipped: number;
     }
+  /** STOP during an exposure: the frame in flight is finished and recorded, then the session ends. */
+  | { type: 'session.stop_requested'; sessionId: string; at: number }
   | { type: 'session.ended'; sessionId: string; status: 'completed' | 'stopped' | 'failed'; endedAt: number; error: ErrorInfo | null }
   | { type: 'session.interrupted'; sessionId: string; at: number; lastEventAt: number }
   | { type: 'session.saved'; sessionId: string; title: string; at: number }

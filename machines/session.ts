@@ -5,7 +5,7 @@
 import { and, assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import type { CardFile, ReleaseTag, ShotResult } from './camera-port.ts';
 import { isPendingOutcome, reconcile, type KnownFile, type PendingSlot } from './reconcile.ts';
-import type { ErrorInfo, SessionFact, SessionPlan, ShotCounts, ShotRecord, SkipReason } from './session-facts.ts';
+import type { ErrorInfo, ResumeNote, SessionFact, SessionPlan, ShotCounts, ShotRecord, SkipReason } from './session-facts.ts';
 
 /** Recorded with every logged event of this machine; replay refuses a log written by a machine it does not know. */
 export const SESSION_MACHINE_VERSION = 'session@2';
@@ -37,6 +37,9 @@ export interface SessionContext {
   stopRequested: boolean;
   /** SIGTERM during an exposure: the frame is finished and recorded, then the session is suspended. */
   suspendRequested: boolean;
+  /** Wall time since which nothing has been shot (suspended), so a resume measures the whole gap. */
+  pausedAt: number | null;
+  lastResume: ResumeNote | null;
   /** Slots the card may still settle (bounded), and the newest files the log credits (bounded). */
   pending: PendingSlot[];
   recentFiles: KnownFile[];
@@ -263,11 +266,18 @@ export const sessionMachine = setup({
       end(enqueue, context, 'failed', endTime(event), failure && { code: failure.code, message: failure.message });
     }),
     suspend: enqueueActions(({ context, event, enqueue }) => {
-      const reason = event.type === 'RESTARTED' ? 'restart' : 'shutdown';
-      enqueue.assign({ suspendRequested: false });
-      enqueue.emit({ type: 'session.suspended', sessionId: context.plan.id, at: endTime(event), reason });
+      const restart = event.type === 'RESTARTED';
+      // After a crash, nothing was shot since the last logged event; after SIGTERM, since the suspend.
+      const pausedAt = context.pausedAt ?? (restart ? event.lastEventAt : endTime(event));
+      enqueue.assign({ suspendRequested: false, pausedAt });
+      enqueue.emit({ type: 'session.suspended', sessionId: context.plan.id, at: endTime(event), reason: restart ? 'restart' : 'shutdown' });
     }),
     requestSuspend: assign({ suspendRequested: true }),
+    requestStop: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'STOP') return;
+      enqueue.assign({ stopRequested: true });
+      enqueue.emit({ type: 'session.stop_requested', sessionId: context.plan.id, at: event.at });
+    }),
     /** RESTARTED from `running.shooting`: the press may have left before the process died, so the slot is `unknown`. */
     settleInFlight: enqueueActions(({ context, event, enqueue }) => {
       if (event.type === 'RESTARTED') recordSlot(enqueue, context, { ...blankRecord(context), result: 'unknown' });
@@ -283,9 +293,11 @@ export const sessionMachine = setup({
       if (event.type !== 'RESUME' && event.type !== 'RESTARTED') return;
       const { anchor, reanchored } = anchorAfterGap(context, event);
       const pinned: SessionContext = { ...context, anchor, nextAt: plannedMono({ ...context, anchor }, context.nextIndex), suspendRequested: false };
-      enqueue.assign({ anchor, nextAt: pinned.nextAt, suspendRequested: false });
-      skipUntil(enqueue, pinned, firstTakeableSlot(pinned, event.mono, pinned.nextIndex), 'controller_offline');
-      enqueue.emit({ type: 'session.resumed', sessionId: context.plan.id, at: event.wall, gapMs: event.wall - event.lastEventAt, reanchored });
+      const until = firstTakeableSlot(pinned, event.mono, pinned.nextIndex);
+      const note: ResumeNote = { at: event.wall, gapMs: event.wall - (context.pausedAt ?? event.lastEventAt), skipped: until - pinned.nextIndex, reanchored };
+      enqueue.assign({ anchor, nextAt: pinned.nextAt, suspendRequested: false, pausedAt: null, lastResume: note });
+      skipUntil(enqueue, pinned, until, 'controller_offline');
+      enqueue.emit({ type: 'session.resumed', sessionId: context.plan.id, ...note });
     }),
     /** The plan ran out while nobody was there: the rest of its slots are skipped and it waits to be saved. */
     interruptRanOut: enqueueActions(({ context, event, enqueue }) => {
@@ -326,6 +338,8 @@ export const sessionMachine = setup({
     lastShot: null,
     stopRequested: false,
     suspendRequested: false,
+    pausedAt: null,
+    lastResume: null,
     pending: [],
     recentFiles: [],
     endedAt: null,
@@ -382,7 +396,7 @@ export const sessionMachine = setup({
           },
           on: {
             // The exposure in flight is finished and recorded before the session stops or is suspended.
-            STOP: { guard: ({ context }) => !context.stopRequested, actions: assign({ stopRequested: true }) },
+            STOP: { guard: ({ context }) => !context.stopRequested, actions: 'requestStop' },
             SUSPEND: { guard: ({ context }) => !context.suspendRequested, actions: 'requestSuspend' },
             // The process died mid-press: that slot is unknown; then as from `waiting`.
             RESTARTED: [

@@ -92,6 +92,8 @@ function applyFact(tx: Tx, seq: number, fact: SessionFact): void {
     case 'session.resumed':
       updateSession(tx, fact.sessionId, fact.type, seq, { status: 'running' });
       return;
+    case 'session.stop_requested':
+      return; // nothing to keep: the session's end is its own fact
     case 'session.ended':
       updateSession(tx, fact.sessionId, fact.type, seq, {
         status: fact.status,

@@ -51,6 +51,8 @@ export function sessionView(s: SessionSnapshot) {
     nextShotNumber: running ? c.nextIndex + 1 : null,
     nextShotAt: running ? c.anchor.wall + (c.nextIndex - c.anchor.index) * c.plan.intervalMs : null,
     stopRequested: c.stopRequested,
+    /** The last resume after a gap, for people who were not watching when it happened. */
+    lastResume: c.lastResume,
     lastShot: c.lastShot,
     error: c.error,
   };
@@ -102,7 +104,9 @@ export function sessionFactBroadcast(fact: RecordedFact, snapshot: SessionSnapsh
     case 'session.suspended':
       return broadcast('intervalometer_suspended', fact, { session, reason: f.reason });
     case 'session.resumed':
-      return broadcast('intervalometer_resumed', fact, { session, gapMs: f.gapMs, reanchored: f.reanchored });
+      return broadcast('intervalometer_resumed', fact, { session, gapMs: f.gapMs, reanchored: f.reanchored, skipped: f.skipped });
+    case 'session.stop_requested':
+      return broadcast('intervalometer_update', fact, { session, skipped: null });
     case 'session.ended':
       return f.status === 'completed'
         ? broadcast('intervalometer_completed', fact, { session, reason: 'completed' })

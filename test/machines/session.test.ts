@@ -105,6 +105,7 @@ S('stop while waiting ends at once; stop while shooting waits for the frame in f
   const shooting = run([tick(10_000), { type: 'STOP', at: 5 }]);
   assert.equal(shooting.snapshot.value, { running: 'shooting' });
   assert.ok(shooting.snapshot.context.stopRequested);
+  assert.equal(shooting.facts.at(-1), { type: 'session.stop_requested', sessionId: ID, at: 5 }, 'every phone hears that it is stopping');
   const after = run([tick(10_000), { type: 'STOP', at: 5 }, done(10_001)]);
   assert.is(after.snapshot.value, 'stopped');
   assert.equal(shots(after.facts).map((s) => s.result), ['ok']);
@@ -137,7 +138,8 @@ S('after a restart the session resumes on its original grid; slots missed while 
   assert.equal(slots(facts).slice(1), [[2, 'skipped'], [3, 'skipped'], [4, 'skipped'], [5, 'skipped']]);
   const skipped = facts.find((f) => f.type === 'slots.skipped');
   assert.is(skipped?.type === 'slots.skipped' && skipped.run.reason, 'controller_offline');
-  assert.equal(facts.at(-1), { type: 'session.resumed', sessionId: ID, at: WALL0 + 5_200, gapMs: 4_200, reanchored: false });
+  assert.equal(facts.at(-1), { type: 'session.resumed', sessionId: ID, at: WALL0 + 5_200, gapMs: 4_200, reanchored: false, skipped: 4 });
+  assert.equal(snapshot.context.lastResume, { at: WALL0 + 5_200, gapMs: 4_200, skipped: 4, reanchored: false });
 });
 
 S('a press in flight when the process died is unknown; the card recovers it', () => {
@@ -184,12 +186,19 @@ S('SIGTERM suspends after the frame in flight; a restart resumes it, or waits wi
   const resumed = run([tick(10_000), done(10_001), { type: 'SUSPEND', at: WALL0 + 500 }, { type: 'RESUME', at: WALL0 + 3_000, mono: 40, wall: WALL0 + 3_000, lastEventAt: WALL0 + 500 }], plan({ totalShots: 20 }));
   assert.equal(resumed.snapshot.value, { running: 'waiting' });
   assert.is(resumed.snapshot.context.nextIndex, 3);
+  assert.is(resumed.snapshot.context.lastResume?.gapMs, 2_500, 'the gap runs from the suspend, not from the last logged event');
 });
 
 S('a restart with --resume ask suspends a session that was shooting', () => {
   const { snapshot, facts } = run([tick(10_000), done(10_001), restarted(40, WALL0 + 3_000, WALL0 + 400, false)], plan({ totalShots: 20 }));
   assert.is(snapshot.value, 'suspended');
   assert.equal(facts.at(-1), { type: 'session.suspended', sessionId: ID, at: WALL0 + 3_000, reason: 'restart' });
+  // A card check while suspended is logged too; the gap still runs from the crash.
+  const later = run(
+    [tick(10_000), done(10_001), restarted(40, WALL0 + 3_000, WALL0 + 400, false), { type: 'CARD_FILES', at: WALL0 + 3_100, files: [] }, { type: 'RESUME', at: WALL0 + 9_000, mono: 60, wall: WALL0 + 9_000, lastEventAt: WALL0 + 3_100 }],
+    plan({ totalShots: 20 }),
+  );
+  assert.is(later.snapshot.context.lastResume?.gapMs, 8_600);
 });
 
 S('a wall clock that went backwards across the gap re-anchors the grid at now', () => {

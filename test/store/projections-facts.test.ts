@@ -65,7 +65,7 @@ function fullNight(log: EventLog): void {
   ]);
   record(log, 's', 'SHOT', t0 + 3 * interval, [{ type: 'shot.recorded', sessionId: 's', shot: shot(4, { result: 'unknown', files: [] }) }]);
   record(log, 's', 'SHUTDOWN', t0 + 4 * interval, [{ type: 'session.suspended', sessionId: 's', at: t0 + 4 * interval, reason: 'shutdown' }]);
-  record(log, 's', 'RESUME', t0 + 6 * interval, [{ type: 'session.resumed', sessionId: 's', at: t0 + 6 * interval, gapMs: 2 * interval, reanchored: false }]);
+  record(log, 's', 'RESUME', t0 + 6 * interval, [{ type: 'session.resumed', sessionId: 's', at: t0 + 6 * interval, gapMs: 2 * interval, reanchored: false, skipped: 0 }]);
   record(log, 's', 'CARD_FILES', t0 + 6 * interval, [
     { type: 'shot.recovered', sessionId: 's', number: 4, was: 'unknown', files: [fileOf(4)] },
     { type: 'shot.files_added', sessionId: 's', number: 1, files: [fileOf(1, 'CR3')] },
@@ -182,7 +182,7 @@ S('a suspended session is open and not a report; resumed, it runs again', ({ log
   record(log, 's', 'SHUTDOWN', t0 + 5, [{ type: 'session.suspended', sessionId: 's', at: t0 + 5, reason: 'shutdown' }]);
   assert.equal(openSessions(store), [{ id: 's', status: 'suspended' }]);
   assert.is(getReportSummary(store, 's'), null);
-  record(log, 's', 'RESUME', t0 + 9, [{ type: 'session.resumed', sessionId: 's', at: t0 + 9, gapMs: 4, reanchored: false }]);
+  record(log, 's', 'RESUME', t0 + 9, [{ type: 'session.resumed', sessionId: 's', at: t0 + 9, gapMs: 4, reanchored: false, skipped: 0 }]);
   assert.equal(openSessions(store), [{ id: 's', status: 'running' }]);
 });
 
@@ -258,7 +258,7 @@ S('every session fact for an unknown session fails with SESSION_UNKNOWN', ({ log
     { type: 'slots.skipped', sessionId: 'ghost', run: { first: { number: 1, plannedAt: t0, plannedMono: 0 }, count: 1, intervalMs: 1, reason: 'late' } },
     { type: 'session.orphan_files', sessionId: 'ghost', files: [{ path: 'x', capturedAt: null }] },
     { type: 'session.suspended', sessionId: 'ghost', at: t0, reason: 'restart' },
-    { type: 'session.resumed', sessionId: 'ghost', at: t0, gapMs: 0, reanchored: false },
+    { type: 'session.resumed', sessionId: 'ghost', at: t0, gapMs: 0, reanchored: false, skipped: 0 },
   ];
   for (const fact of facts) expectStoreError(() => record(log, 'ghost', 'X', t0, [fact]), 'SESSION_UNKNOWN');
   assert.is(log.lastSeq(), 0);
