@@ -167,8 +167,8 @@ function renderSession(state, conn, ui) {
       : '',
   );
 
-  // After a gap: said plainly, for as long as this session is shown.
-  const resumed = note?.resumed;
+  // After a gap: said plainly, for as long as this session is shown (also to a phone that connected after it).
+  const resumed = note?.resumed ?? s.lastResume ?? null;
   show($('session-resumed'), resumed);
   text($('session-resumed'), resumed ? `Resumed at ${formatClock(resumed.at)} ${resumeText(resumed)}.` : '');
 

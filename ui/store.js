@@ -154,7 +154,7 @@ function apply(state, type, d, at) {
       if (!d.session) return next;
       const note = noteOf(next, d.session.sessionId);
       // The slots skipped while the controller was down come as an intervalometer_update just before this.
-      const skipped = Number.isFinite(d.skipped?.count) ? d.skipped.count : note.offlineSkips;
+      const skipped = Number.isFinite(d.skipped) ? d.skipped : note.offlineSkips;
       const resumed = { at, gapMs: d.gapMs ?? null, skipped, reanchored: Boolean(d.reanchored) };
       return { ...next, note: { ...note, suspendReason: null, offlineSkips: 0, resumed } };
     }
@@ -275,8 +275,8 @@ export function describe(state, type, d) {
     case 'intervalometer_suspended':
       return { level: 'warn', text: `Suspended ${titleOf(s)}: ${suspendWhy(d.reason)}; nothing is being shot (${tally(s)})` };
     case 'intervalometer_resumed': {
-      const skipped = Number.isFinite(d.skipped?.count)
-        ? d.skipped.count
+      const skipped = Number.isFinite(d.skipped)
+        ? d.skipped
         : state.note?.sessionId === s?.sessionId
           ? (state.note?.offlineSkips ?? 0)
           : 0;

@@ -1,6 +1,7 @@
 // The page as a photographer uses it, in headless Chromium against the real server on the simulated camera:
-// start a session from the form, lose the server mid-session (SIGKILL), and see the page reconnect by itself
-// and offer the interrupted session for saving. Skipped, with the reason, where Debian's chromium is absent.
+// start a session from the form, lose the server mid-session (SIGKILL), see the page reconnect by itself and the
+// session resume with its gap said; with --resume ask, keep the suspended session as a report. Skipped, with the
+// reason, where Debian's chromium is absent.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,30 +57,45 @@ if (!existsSync(CHROMIUM)) {
     for (const url of requests) assert.ok(url.startsWith(server!.url) || url.startsWith('ws://127.0.0.1') || url.startsWith('data:'), `request left the Pi: ${url}`);
   });
 
-  S('reconnects by itself after the server dies and offers the interrupted session', async () => {
+  /** Starts an unlimited session from the form and waits until the panel shows its own third shot. */
+  async function startCutOff(title: string) {
     await page.fill('#f-interval', '0.3');
     await page.fill('#f-shots', '');
-    await page.fill('#f-title', 'Cut off');
+    await page.fill('#f-title', title);
     await page.click('#start-btn');
-    // The panel still shows the finished 3-shot session until the new one's broadcast arrives: wait for this one.
+    // The panel still shows the previous session until the new one's broadcast arrives: wait for this one.
     await page.waitForFunction(
-      () =>
-        document.querySelector('#session-title')?.textContent === 'Cut off' &&
-        Number.parseInt(document.querySelector('#session-shots')?.textContent ?? '0', 10) >= 3,
-      null,
+      (t) => document.querySelector('#session-title')?.textContent === t && Number.parseInt(document.querySelector('#session-shots')?.textContent ?? '0', 10) >= 3,
+      title,
       { timeout: 15_000 },
     );
+  }
+
+  async function killAndRestart(extra: string[] = []) {
     const port = server!.port;
     await stopServer(server!, 'SIGKILL');
     await page.waitForFunction(() => document.querySelector('#link')?.getAttribute('data-phase') !== 'open', null, { timeout: 15_000 });
-    server = await startServer(dataDir, ['--port', String(port)]);
-    await page.locator('#unsaved').waitFor({ state: 'visible', timeout: 30_000 });
-    assert.match((await page.textContent('#unsaved-title')) ?? '', /Cut off/);
-    await page.fill('#unsaved-new-title', 'Cut off, kept');
-    await page.click('#unsaved-save');
-    await page.locator('#unsaved').waitFor({ state: 'hidden' });
+    server = await startServer(dataDir, ['--port', String(port), ...extra]);
+  }
+
+  S('reconnects by itself after the server dies, and the session resumes by itself with its gap said', async () => {
+    await startCutOff('Cut off');
+    await killAndRestart();
+    // The resume happened before this page reconnected: the session's summary still says what the gap cost.
+    await page.locator('#session-resumed').waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match((await page.textContent('#session-resumed')) ?? '', /skipped while the controller was down|no slot was missed/);
+    assert.match((await page.textContent('#session-title')) ?? '', /Cut off/);
+    const before = Number.parseInt((await page.textContent('#session-shots')) ?? '0', 10);
+    await page.waitForFunction((n) => Number.parseInt(document.querySelector('#session-shots')?.textContent ?? '0', 10) > n, before, { timeout: 15_000 });
+  });
+
+  S('with --resume ask the page offers the suspended session, and keeps it as a report', async () => {
+    await killAndRestart(['--resume', 'ask']);
+    await page.locator('#session-suspended').waitFor({ state: 'visible', timeout: 30_000 });
+    await page.click('#session-save');
+    await page.waitForFunction(() => !/suspended/i.test(document.querySelector('#session-state')?.textContent ?? 'suspended'), null, { timeout: 15_000 });
     const list = JSON.parse(runCli(['report', 'list', '--json', '--data', dataDir]).stdout) as { title: string; reason: string }[];
-    assert.ok(list.some((r) => r.title === 'Cut off, kept' && r.reason === 'interrupted'), JSON.stringify(list));
+    assert.ok(list.some((r) => r.title === 'Cut off' && r.reason === 'stopped'), JSON.stringify(list));
     if (process.env.SKYLAPSE_SCREENSHOT) await page.screenshot({ path: process.env.SKYLAPSE_SCREENSHOT, fullPage: true });
   });
 }
