@@ -274,6 +274,11 @@ export class Controller {
         for (const fact of t.recorded.facts) {
           this.emit(sessionFactBroadcast(fact, t.snapshot, { report: () => getReportSummary(this.o.store, id) }));
         }
+        // A frame recorded while an earlier press is unsettled means the camera answers again: ask its card.
+        const shot = t.recorded.facts.find((f) => f.type === 'shot.recorded');
+        if (shot && (shot.data as { shot: { result: string } }).shot.result === 'ok' && t.snapshot.context.pending.some((p) => p.result !== 'ok')) {
+          this.reconcileDue.add(id);
+        }
         // A card comparison waits for the grid to rest between slots: a frame in flight is not an orphan.
         if (t.snapshot.matches({ running: 'waiting' }) && this.reconcileDue.has(id)) this.reconcileSoon();
         // A resumed plan that had run out no longer holds the camera: it waits to be saved, like one found at start.

@@ -90,6 +90,8 @@ export const lateToleranceMs = (intervalMs: number): number => intervalMs / 2;
 /** Bounds on what the context carries for reconciliation, so a night's snapshot stays small. */
 const MAX_PENDING = 200;
 const MAX_RECENT_FILES = 64;
+/** How many slots back a card check still waits for an unsettled slot's file (well inside MAX_RECENT_FILES). */
+const SETTLE_WINDOW_SLOTS = 20;
 
 const plannedMono = (c: Pick<SessionContext, 'anchor' | 'plan'>, index: number): number =>
   c.anchor.mono + (index - c.anchor.index) * c.plan.intervalMs;
@@ -323,8 +325,10 @@ export const sessionMachine = setup({
       const { matched, orphans } = reconcile(context.pending, context.recentFiles, event.files, context.plan.intervalMs);
       const credited = creditFiles(enqueue, context, matched);
       if (orphans.length > 0) enqueue.emit({ type: 'session.orphan_files', sessionId: context.plan.id, files: orphans });
-      // What the card did not settle now, it will not settle later: the evidence window closes.
-      enqueue.assign({ pending: [], recentFiles: credited.recentFiles });
+      // A frame still being written (long noise reduction) may yet show up for a recent unknown or failed slot; an
+      // `ok` slot keeps taking late files whether pending or not. Older slots the card did not settle, it never will.
+      const pending = credited.pending.filter((p) => p.result !== 'ok' && p.number > context.nextIndex - SETTLE_WINDOW_SLOTS);
+      enqueue.assign({ pending });
     }),
   },
 }).createMachine({
@@ -446,7 +450,7 @@ export const sessionMachine = setup({
 });
 
 /** Credits files to slots: a pending unknown/failed slot is recovered, any other gets the files added. */
-function creditFiles(enqueue: Enqueue, c: SessionContext, matched: { number: number; files: string[] }[]): Pick<SessionContext, 'recentFiles'> {
+function creditFiles(enqueue: Enqueue, c: SessionContext, matched: { number: number; files: string[] }[]): Pick<SessionContext, 'pending' | 'recentFiles'> {
   let { counts, pending, recentFiles } = c;
   for (const { number, files } of matched) {
     const slot = pending.find((p) => p.number === number);
@@ -460,7 +464,7 @@ function creditFiles(enqueue: Enqueue, c: SessionContext, matched: { number: num
     recentFiles = withFiles(recentFiles, number, files);
   }
   enqueue.assign({ counts, pending, recentFiles });
-  return { recentFiles };
+  return { pending, recentFiles };
 }
 
 export type SessionMachine = typeof sessionMachine;

@@ -153,6 +153,15 @@ S('a press in flight when the process died is unknown; the card recovers it', ()
   assert.equal(snapshot.context.pending, []);
 });
 
+S('an unsettled press the card does not show yet can still be recovered by its late file', () => {
+  const { snapshot, facts } = run(
+    [tick(10_000), failed(10_400, 'UNCONFIRMED'), { type: 'CARD_FILES', at: 1, files: [] }, { type: 'FILES_LATE', number: 1, files: ['100CANON/IMG_0001.JPG'] }],
+    plan({ totalShots: 10 }),
+  );
+  assert.equal(facts.at(-1), { type: 'shot.recovered', sessionId: ID, number: 1, was: 'failed', files: ['100CANON/IMG_0001.JPG'] });
+  assert.equal(snapshot.context.counts, counts({ ok: 1 }));
+});
+
 S('files on the card that no slot can have made are orphans; files between logged ones go to the slot between them', () => {
   const { facts } = run(
     [
