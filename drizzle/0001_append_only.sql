@@ -1,4 +1,4 @@
--- The event log is append-only: corrections are new events, never edits (stack-notes §3, rule 1).
+-- The event log is append-only: corrections are new events, never edits (docs/storage.md §1).
 -- ABORT undoes the offending statement; the caller's transaction decides the rest.
 CREATE TRIGGER `events_no_update` BEFORE UPDATE ON `events`
 BEGIN

@@ -49,7 +49,7 @@ export function attachWebSocket(server: Server, o: WsOptions): { close(): void; 
     const client: Client = { id: randomUUID(), alive: true };
     clients.set(ws, client);
     const log = o.logger.child({ clientId: client.id });
-    // Handlers first, greeting second, all synchronously: no early message can be lost (prior-art B6).
+    // Handlers first, greeting second, all synchronously: no early message can be lost (docs/decisions.md §6).
     ws.on('message', (raw, isBinary) => void onMessage(ws, raw, isBinary, log));
     ws.on('pong', () => (client.alive = true));
     ws.on('error', (err) => log.warn({ err }, 'websocket error'));

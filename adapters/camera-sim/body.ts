@@ -48,7 +48,7 @@ const CARD_FREE = 62_670_110_720;
 const DRAIN_PER_SHOT = 0.1;
 export const CARD_PATH = '/ccapi/ver130/contents/card1';
 
-// Ability lists from the real R50 poll in camera-api.md §3.12.
+// Ability lists from a real R50's event-poll answer (docs/camera-notes.md §11).
 export const TV_ABILITY = [
   'bulb', '30"', '25"', '20"', '15"', '13"', '10"', '8"', '6"', '5"', '4"', '3"2', '2"5', '2"', '1"6', '1"3', '1"',
   '0"8', '0"6', '0"5', '0"4', '0"3', '1/4', '1/5', '1/6', '1/8', '1/10', '1/13', '1/15', '1/20', '1/25', '1/30',
@@ -112,7 +112,7 @@ export class SimBody {
     polls: number;
     cardFullForced: boolean;
     battery: number;
-    /** Quirk (camera-api.md §3.2): batterylist answers "100" until ver100 battery was read. */
+    /** Quirk (docs/camera-notes.md §9): batterylist answers "100" until ver100 battery was read. */
     ver100BatteryRead: boolean;
     clock: { baseUtc: number; baseMono: number; stdOffsetMin: number; dst: boolean };
   };
@@ -261,7 +261,7 @@ export class SimBody {
     this.hub.publish(changes, [`${CARD_PATH}/${name}`]);
   }
 
-  // ---- status answers (camera-api.md §3 shapes) ----
+  // ---- status answers (shapes in docs/camera-notes.md §9, §10) ----
 
   deviceInformation() {
     return {

@@ -58,6 +58,6 @@ function listFolder(body: SimBody, folder: string, x: Exchange): void {
   if (kind !== 'list') return x.reply(400, INVALID);
   const page = Number(x.query.get('page') ?? '1');
   if (!Number.isInteger(page) || page < 1) return x.reply(400, INVALID);
-  // Past the last page: an empty list (as STEF's fake; real bodies unconfirmed).
+  // Past the last page: an empty list (assumed for real bodies, docs/camera-notes.md §5).
   x.reply(200, { path: selected.slice((page - 1) * PAGE, page * PAGE).map((n) => `${CARD_PATH}/${n}`) });
 }

@@ -186,7 +186,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (path === '/ccapi') {
       return method === 'GET' ? sendJson(res, 200, topology) : sendJson(res, 405, { message: 'Method not allowed' });
     }
-    // Everything below the contents root is served under the root's topology entry (camera-api.md §2.1).
+    // Everything below the contents root is served under the root's topology entry (docs/camera-notes.md §8).
     const inContents = path.startsWith(`${CONTENTS_ROOT}/`);
     const entry = listed.get(inContents ? CONTENTS_ROOT : path);
     if (!entry) return sendJson(res, 404, { message: 'URL not found' });

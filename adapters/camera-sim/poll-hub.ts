@@ -1,6 +1,6 @@
 // Event polling as the camera does it: changes accumulate between polls (settings merged to the latest value,
 // `addedcontents` appended), at most one poll is outstanding, and a held poll completes on the first change or
-// with `{}` when its hold ends (camera-api.md §3.12).
+// with `{}` when its hold ends (docs/camera-notes.md §12).
 
 import type { TimerSet } from './timers.ts';
 

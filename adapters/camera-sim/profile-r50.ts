@@ -1,4 +1,4 @@
-// The EOS R50's `GET /ccapi` answer, entry for entry (camera-api.md §2.1, from a real capture), in capture order.
+// The EOS R50's `GET /ccapi` answer, entry for entry (from a real capture, docs/camera-notes.md §8), in capture order.
 
 export interface TopologyEntry {
   path: string;
@@ -9,7 +9,7 @@ export interface TopologyEntry {
 }
 export type TopologyDoc = Record<string, TopologyEntry[]>;
 
-/** Flags as in §2.1 (`G.UD` = get, put, delete) and a feature spec with at most one `{a,b}` group. */
+/** Flags G/P/U/D, `.` for none (`G.UD` = get, put, delete), and a feature spec with at most one `{a,b}` group. */
 type Line = readonly [flags: string, spec: string];
 
 const VER100: readonly Line[] = [

@@ -1,7 +1,7 @@
-// The simulator as a Canon body on the LAN (camera-api.md §6): an SSDP responder with Canon's exact header text
-// (`Location:` in that case — Canon's sample app searches for it case-sensitively), NOTIFY alive on start and byebye on
-// close, and the UPnP description over HTTP. Strict about the M-SEARCH it answers, so a malformed search (prior-art
-// B1: literal "\r\n") gets no reply here either — just as from a camera.
+// The simulator as a Canon body on the LAN (docs/camera-notes.md §14): an SSDP responder with Canon's exact header
+// text (`Location:` in that case — Canon's sample app searches for it case-sensitively), NOTIFY alive on start and
+// byebye on close, and the UPnP description over HTTP. Strict about the M-SEARCH it answers, so a malformed search
+// (literal "\r\n", docs/decisions.md §2) gets no reply here either — just as from a camera.
 //
 // Network timing runs on real timers, not the simulator's clock: a ManualClock would otherwise hold back replies.
 
@@ -50,7 +50,8 @@ export function uuidFromMac(mac: string): string {
 
 const xmlEscape = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The description in exactly camera-api.md §6's form: the `ns:` lines as Canon writes them, so every client parses it. */
+/** The description in exactly the form of docs/camera-notes.md §14: the `ns:` lines as Canon writes them, so every
+ * client parses it. */
 export function descriptionXml(d: {
   urlBase: string;
   modelName: string;

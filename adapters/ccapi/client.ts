@@ -26,7 +26,7 @@ import { parseCanonDatetime } from './datetime.ts';
 export interface CcapiTimeouts {
   /** Status, settings, topology, DELETE of the poll. */
   statusMs: number;
-  /** Shutter press; camera-api.md §3.8 says ≥ Tv + 10 s (the camera adds the Tv part). */
+  /** Shutter press; the camera adapter adds Tv: some bodies answer only after the exposure (docs/camera-notes.md §3). */
   shutterMs: number;
   /** How long the camera holds `timeout=long` (≈ 30 s); the request timeout is hold + slack. */
   pollHoldMs: number;
@@ -119,7 +119,7 @@ export class CcapiClient {
     return info;
   }
 
-  /** ver100 `devicestatus/battery`: the authority on the R50 (batterylist can be stale, camera-api.md §3.2). */
+  /** ver100 `devicestatus/battery`: the authority on the R50 (batterylist can be stale, docs/camera-notes.md §9). */
   async battery(): Promise<Battery> {
     return parseAnswer(BatterySchema, await this.call('GET', 'devicestatus/battery'), 'devicestatus/battery');
   }

@@ -1,5 +1,5 @@
 // CCAPI `functions/datetime` strings: RFC 1123 local wall time, the zone's *standard* offset as ±HHMM, and a
-// separate dst flag (camera-api.md §3.5). Shared by the client (parse) and the simulator (format).
+// separate dst flag (docs/camera-notes.md §10). Shared by the client (parse) and the simulator (format).
 
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
@@ -7,7 +7,7 @@ const HOUR_MS = 3_600_000;
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
 
-/** `+0100`, `+0530`, `-0330`, `+0000` — sign plus four digits of the absolute offset (prior-art B9). */
+/** `+0100`, `+0530`, `-0330`, `+0000` — sign plus four digits of the absolute offset (docs/decisions.md §9). */
 export function formatOffset(offsetMin: number): string {
   const abs = Math.abs(Math.trunc(offsetMin));
   return `${offsetMin < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;

@@ -1,5 +1,5 @@
-// Maps CCAPI answers and transport failures onto CameraError (camera-api.md §4). Every message names the request
-// and carries the camera's own text so logs and the UI can show what the camera said.
+// Maps CCAPI answers and transport failures onto CameraError (docs/camera-notes.md §13). Every message names the
+// request and carries the camera's own text so logs and the UI can show what the camera said.
 
 import { CameraError, type CameraErrorCode } from '../../machines/camera-port.ts';
 
@@ -46,7 +46,7 @@ export function httpError(context: string, status: number, cameraMessage: string
     if (TRANSIENT_503.has(m)) return make('BUSY', true);
     if (CARD_503.has(m)) return make('CARD', false);
     if (FINAL_503.has(m)) return make('REJECTED', false);
-    // Unknown 503: treated as busy, but retryPolicy() allows only one retry (camera-api.md §4).
+    // Unknown 503: treated as busy, but pressOutcome() allows only one retry (docs/camera-notes.md §13).
     return make('BUSY', true);
   }
   if (status === 502) return make('WEDGED', false, ' (camera HTTP service wedged: power-cycle the camera)');

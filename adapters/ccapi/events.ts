@@ -16,7 +16,7 @@ export interface EventWatcherOptions {
   /** Retry pause after a failed poll: doubles from min to max while the camera stays unreachable. */
   backoffMinMs?: number;
   backoffMaxMs?: number;
-  /** Pause after `Already started` (PCC used 100 ms on the R50) before DELETE + retry. */
+  /** Pause after `Already started` (an earlier R50 controller used 100 ms) before DELETE + retry. */
   alreadyStartedDelayMs?: number;
   /** Pause between polls on bodies whose poll answers at once (ver100 without `continue=on`). */
   immediateIntervalMs?: number;

@@ -1,7 +1,7 @@
 // HTTP to one camera. Two undici Agents, one socket each: the event long poll gets its own lane so commands never
 // queue behind a 30 s poll, and the camera sees at most two connections (docs/camera-notes.md). Requests on the
 // command lane are scheduled by priority (command-lane.ts).
-// The camera's self-signed certificate is accepted on these agents only, never process-wide (prior-art B18).
+// The camera's self-signed certificate is accepted on these agents only, never process-wide (docs/decisions.md §7).
 
 import { Agent, fetch } from 'undici';
 import type { Logger } from 'pino';

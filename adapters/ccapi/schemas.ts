@@ -1,5 +1,5 @@
-// Shapes of the CCAPI answers skylapse reads (camera-api.md §3). Lenient where bodies differ (AC power gives empty
-// battery strings, keys may be missing); anything else unexpected becomes a PROTOCOL error.
+// Shapes of the CCAPI answers skylapse reads (docs/camera-notes.md §8–§13). Lenient where bodies differ (AC power
+// gives empty battery strings, keys may be missing); anything else unexpected becomes a PROTOCOL error.
 
 import { z } from 'zod';
 import { protocolError } from './errors.ts';

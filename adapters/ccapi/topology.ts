@@ -1,5 +1,5 @@
 // `GET /ccapi` → feature map. Bodies advertise per feature which versions and methods they serve; every call
-// resolves its path here so one client serves R50 (ver110 polling) and older ver100 bodies (camera-api.md §2).
+// resolves its path here so one client serves R50 (ver110 polling) and older ver100 bodies (docs/camera-notes.md §8).
 
 import { CcapiError, protocolError } from './errors.ts';
 
@@ -40,7 +40,7 @@ export class Topology {
     if (!json || typeof json !== 'object' || Array.isArray(json)) throw protocolError('topology', 'not a JSON object');
     const doc = json as Record<string, unknown>;
     if (typeof doc.value === 'string') {
-      // `{"value": "No list of APIs"}` (camera-api.md §2): the `topurlfordev` fallback is not implemented.
+      // `{"value": "No list of APIs"}` (docs/camera-notes.md §8): the `topurlfordev` fallback is not implemented.
       throw protocolError('topology', `camera answered "${doc.value}" instead of an API list`);
     }
     const map = new Map<string, Endpoint>();

@@ -1,5 +1,6 @@
-// Canon Tv (shutter speed) notation → seconds. The prior system misread `0"5`, `1"3` and `bulb` (prior-art B20),
-// so this parser is strict: anything it does not recognise is null, and callers treat null as "exposure unknown".
+// Canon Tv (shutter speed) notation → seconds (docs/camera-notes.md §11). The prior system misread `0"5`, `1"3` and
+// `bulb`, so this parser is strict: anything it does not recognise is null, and callers treat null as "exposure
+// unknown" (docs/decisions.md §8).
 
 /** Seconds for `1/N`, `A"B` (A.B s) and `A"` (A s); null for `bulb` and anything unrecognised. */
 export function parseTv(tv: string): number | null {

@@ -1,7 +1,7 @@
-// The UPnP device description a Canon body serves at http://<ip>:49152/upnp/CameraDevDesc.xml (camera-api.md §6).
-// X_accessURL is matched by namespace (urn:schemas-canon-com:schema-upnp, whatever the prefix), never by a fixed
-// `ns:` string; the CCAPI root is taken whole from it — scheme, host and port — not rebuilt from the SSDP sender
-// (prior-art B2).
+// The UPnP device description a Canon body serves at http://<ip>:49152/upnp/CameraDevDesc.xml
+// (docs/camera-notes.md §14). X_accessURL is matched by namespace (urn:schemas-canon-com:schema-upnp, whatever the
+// prefix), never by a fixed `ns:` string; the CCAPI root is taken whole from it — scheme, host and port — not rebuilt
+// from the SSDP sender (docs/decisions.md §4).
 
 import { CameraError } from '../../machines/camera-port.ts';
 import { scanXml, XmlSyntaxError, type XmlElement } from './xml.ts';
@@ -67,7 +67,8 @@ export function parseDescription(xml: string): CameraDescription {
   return {
     uuid,
     // Normalised by `new URL`, with the port always spelt out (it drops :443 on https) and no trailing slash, so the
-    // result reads like the camera-api.md examples and the URLs CcapiCamera is configured with.
+    // result reads like `http://192.168.1.2:8080/ccapi` (docs/camera-notes.md §14) and the URLs CcapiCamera is
+    // configured with.
     accessUrl: `${url.protocol}//${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}${url.pathname.replace(/\/+$/, '')}`,
     modelName: upnp('modelName'),
     friendlyName: upnp('friendlyName'),

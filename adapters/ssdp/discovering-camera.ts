@@ -64,8 +64,8 @@ export class DiscoveringCamera implements CameraPort {
 
   /**
    * Discovers (every time), then connects to the camera found. When discovery fails but a camera was found before,
-   * its last-known address is tried once (prior-art B2: keep a working fallback); if that fails too, the discovery
-   * error is thrown.
+   * its last-known address is tried once (a working fallback, docs/decisions.md §5); if that fails too, the
+   * discovery error is thrown.
    */
   async connect(): Promise<{ info: CameraInfo; status: CameraStatus }> {
     return this.lock.run(async () => {

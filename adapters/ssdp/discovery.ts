@@ -1,8 +1,8 @@
 // Finding Canon cameras by SSDP with plain node:dgram (not node-ssdp: it cannot pick the outgoing interface and
-// depends on `ip`, which has an unfixed advisory; stack-notes §8). One search socket per local IPv4 address, bound to
-// it with the multicast interface set, so each M-SEARCH leaves through that interface and its unicast replies come
-// back to it; optionally one shared socket on port 1900 hears NOTIFY alive/byebye. Cameras are kept by UUID, and
-// each new or moved one is described (X_accessURL) before it is reported.
+// depends on `ip`, which has an unfixed advisory; docs/decisions.md §1). One search socket per local IPv4 address,
+// bound to it with the multicast interface set, so each M-SEARCH leaves through that interface and its unicast
+// replies come back to it; optionally one shared socket on port 1900 hears NOTIFY alive/byebye. Cameras are kept by
+// UUID, and each new or moved one is described (X_accessURL) before it is reported.
 
 import dgram from 'node:dgram';
 import type { Logger } from 'pino';

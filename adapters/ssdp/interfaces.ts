@@ -1,5 +1,5 @@
 // Which local IPv4 addresses SSDP runs on. One socket per address, because the M-SEARCH must leave through a chosen
-// interface (setMulticastInterface), not wherever the default route points (prior-art B1, stack-notes §8).
+// interface (setMulticastInterface), not wherever the default route points (docs/decisions.md §1).
 
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
 import { isIPv4 } from 'node:net';

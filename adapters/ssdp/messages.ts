@@ -1,5 +1,5 @@
-// SSDP datagrams as Canon bodies speak them (camera-api.md §6): the M-SEARCH skylapse sends, and parsing of the
-// search responses and NOTIFYs it receives. Pure functions, no sockets.
+// SSDP datagrams as Canon bodies speak them (docs/camera-notes.md §14): the M-SEARCH skylapse sends, and parsing of
+// the search responses and NOTIFYs it receives. Pure functions, no sockets.
 
 export const SSDP_ADDRESS = '239.255.255.250';
 export const SSDP_PORT = 1900;
@@ -7,8 +7,8 @@ export const CANON_SERVICE_TYPE = 'urn:schemas-canon-com:service:ICPO-CameraCont
 export const CANON_DEVICE_TYPE = 'urn:schemas-canon-com:device:ICPO-CameraControlAPIService:1';
 
 /**
- * The M-SEARCH exactly as Canon's sample sends it: real CRLF line ends (prior-art B1 joined lines with a literal
- * `\r\n`), `HOST:` without a space, and the terminating blank line.
+ * The M-SEARCH exactly as Canon's sample sends it: real CRLF line ends (the prior system joined lines with a literal
+ * `\r\n`, docs/decisions.md §2), `HOST:` without a space, and the terminating blank line.
  */
 export function buildMSearch(opts: { st?: string; mx?: number } = {}): Buffer {
   const mx = opts.mx ?? 1;

@@ -1,6 +1,6 @@
 // Cameras seen over SSDP, keyed by UUID. Every response or alive updates the entry — a camera that comes back with a
-// new DHCP address is noticed at once (prior-art B2 ignored known UUIDs until a byebye); byebye or max-age expiry
-// removes it. Pure: time comes in as a number.
+// new DHCP address is noticed at once (the prior system ignored known UUIDs until a byebye; docs/decisions.md §3);
+// byebye or max-age expiry removes it. Pure: time comes in as a number.
 
 export interface RegistryEntry {
   uuid: string;

@@ -55,7 +55,7 @@ S('status answers: battery named level, stale batterylist quirk, storage, temper
   const sim = await startSimulator({ tv: '0"5' });
   try {
     const list1 = (await call(ccapi(sim.url, '/ccapi/ver110/devicestatus/batterylist'))).json as any; // test-only peek
-    assert.is(list1.batterylist[0].level, '100'); // until ver100 was read (camera-api.md §3.2)
+    assert.is(list1.batterylist[0].level, '100'); // until ver100 was read (docs/camera-notes.md §9)
     const bat = (await call(ccapi(sim.url, '/ccapi/ver100/devicestatus/battery'))).json;
     assert.equal(bat, { name: 'LP-E17', kind: 'battery', level: 'full', quality: 'good' });
     const storage = (await call(ccapi(sim.url, '/ccapi/ver110/devicestatus/storage'))).json as any; // test-only peek

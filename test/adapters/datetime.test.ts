@@ -4,7 +4,7 @@ import { formatCanonDatetime, formatOffset, parseCanonDatetime, parseLastModifie
 
 const S = suite('ccapi datetime');
 
-S('offsets are sign + HHMM for every zone (prior-art B9)', () => {
+S('offsets are sign + HHMM for every zone (docs/decisions.md §9)', () => {
   assert.is(formatOffset(60), '+0100');
   assert.is(formatOffset(330), '+0530');
   assert.is(formatOffset(-210), '-0330');

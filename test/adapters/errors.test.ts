@@ -5,7 +5,7 @@ import { CcapiError, httpError, networkError, pressOutcome } from '../../adapter
 
 const S = suite('ccapi error mapping');
 
-S('503 messages per camera-api.md §4', () => {
+S('503 messages per docs/camera-notes.md §13', () => {
   for (const m of ['Device busy', 'During shooting or recording', 'Taken in preparation']) {
     const e = httpError('shutterbutton', 503, m);
     assert.is(e.code, 'BUSY');

@@ -7,7 +7,7 @@ import { scanXml } from '../../adapters/ssdp/xml.ts';
 
 const S = suite('ssdp device description');
 
-// camera-api.md §6, verbatim.
+// The example description of Canon's CCAPI reference, verbatim but for the address (docs/camera-notes.md §14).
 const SAMPLE = `<?xml version="1.0"?>
 <root xmlns="urn:schemas-upnp-org:device-1-0">
 <specVersion><major>1</major><minor>0</minor></specVersion>
@@ -45,7 +45,7 @@ function protocolError(fn: () => unknown): CameraError {
   throw new Error('expected a CameraError');
 }
 
-S('the §6 sample', () => {
+S('Canon\'s reference example', () => {
   assert.equal(parseDescription(SAMPLE), {
     uuid: '00000000-0000-0607-0001-0A0B0C0D0E0F',
     accessUrl: 'http://192.168.1.2:8080/ccapi',
@@ -59,7 +59,7 @@ S('the §6 sample', () => {
   });
 });
 
-S('the simulator writes the §6 form, line for line', () => {
+S('the simulator writes the reference example\'s form, line for line', () => {
   const xml = descriptionXml({
     urlBase: 'http://192.168.1.2:49152/upnp/',
     modelName: 'EOS R6',

@@ -110,7 +110,7 @@ S('a known UUID from a new address is re-described and reported as moved; byebye
   try {
     watcher.ingest(notifyAlive({ maxAge: 1800, location: before.location, nt: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
     await until(() => events.length === 1, 'found');
-    // Same UUID, new DHCP lease: the prior system ignored this until a byebye (B2).
+    // Same UUID, new DHCP lease: the prior system ignored this until a byebye (docs/decisions.md §3).
     watcher.ingest(searchReply({ maxAge: 1800, location: after.location, st: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.9' });
     await until(() => events.length === 2, 'moved');
     const moved = events[1];

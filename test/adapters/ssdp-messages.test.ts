@@ -22,7 +22,7 @@ function announcement(text: string): SsdpAnnouncement {
   return m;
 }
 
-S('M-SEARCH: the exact bytes of camera-api.md §6', () => {
+S('M-SEARCH: the exact bytes of docs/camera-notes.md §14', () => {
   const expected =
     'M-SEARCH * HTTP/1.1\r\n' +
     'HOST:239.255.255.250:1900\r\n' +
@@ -32,7 +32,8 @@ S('M-SEARCH: the exact bytes of camera-api.md §6', () => {
     '\r\n';
   const bytes = buildMSearch();
   assert.is(bytes.toString('latin1'), expected);
-  assert.equal([...bytes.subarray(-4)], [0x0d, 0x0a, 0x0d, 0x0a]); // real CRLF + blank line, not "\\r\\n" (B1)
+  // Real CRLF + blank line, not "\\r\\n" (docs/decisions.md §2).
+  assert.equal([...bytes.subarray(-4)], [0x0d, 0x0a, 0x0d, 0x0a]);
   assert.not.ok(bytes.toString('latin1').includes('\\r'));
   assert.is(buildMSearch({ mx: 3 }).toString('latin1'), expected.replace('MX: 1', 'MX: 3'));
   assert.throws(() => buildMSearch({ mx: 0 }), /MX/);
@@ -40,7 +41,8 @@ S('M-SEARCH: the exact bytes of camera-api.md §6', () => {
 
 S('the strict responder accepts our M-SEARCH and refuses the prior system\'s', () => {
   assert.equal(acceptSearch(buildMSearch()), { st: CANON_SERVICE_TYPE, mx: 1 });
-  const b1 = buildMSearch().toString('latin1').replace(/\r\n/g, '\\r\\n'); // literal backslashes (prior-art B1)
+  // Literal backslashes, as the prior system sent (docs/decisions.md §2).
+  const b1 = buildMSearch().toString('latin1').replace(/\r\n/g, '\\r\\n');
   assert.is(acceptSearch(Buffer.from(b1)), null);
   const lfOnly = buildMSearch().toString('latin1').replace(/\r\n/g, '\n');
   assert.is(acceptSearch(Buffer.from(lfOnly)), null);
@@ -59,11 +61,12 @@ S('responder targets: service, device, root device, uuid and ssdp:all', () => {
   assert.equal(searchMatches('upnp:rootdevice', UUID), [{ st: 'upnp:rootdevice', usn: `uuid:${UUID}::upnp:rootdevice` }]);
   assert.equal(searchMatches(`uuid:${UUID}`, UUID), [{ st: `uuid:${UUID}`, usn: `uuid:${UUID}` }]);
   assert.is(searchMatches('ssdp:all', UUID).length, 4);
-  assert.equal(searchMatches('urn:schemas-upnp-org:device:ICPO-CameraControlAPIService:1', UUID), []); // PCC's non-Canon type
+  // The prior system's non-Canon type (docs/camera-notes.md §14).
+  assert.equal(searchMatches('urn:schemas-upnp-org:device:ICPO-CameraControlAPIService:1', UUID), []);
   assert.is(uuidFromMac('74:38:b7:e2:73:5f'), UUID);
 });
 
-S('parses the camera reply of §6, byte for byte as the simulator writes it', () => {
+S('parses the camera reply of docs/camera-notes.md §14, byte for byte as the simulator writes it', () => {
   const text = crlf([
     'HTTP/1.1 200 OK',
     'Cache-Control: max-age=1800',

@@ -19,7 +19,7 @@ S('a new UUID is new; the same place again is a refresh', () => {
   assert.is(r.list().length, 1);
 });
 
-S('a known UUID at a new IP updates the entry (prior-art B2)', () => {
+S('a known UUID at a new IP updates the entry (docs/decisions.md §3)', () => {
   const r = new SsdpRegistry();
   r.seen(at('192.168.4.2'), 0);
   const change = r.seen(at('192.168.4.7'), 1_000);

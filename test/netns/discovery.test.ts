@@ -1,6 +1,6 @@
-// SSDP discovery over real multicast, inside two network namespaces this test creates and deletes (stack-notes §8):
-// "camera" runs the simulator with its SSDP responder (camera.ts), "controller" runs skylapse's discovery
-// (controller.ts). A veth pair joins only these two; nothing is sent anywhere else.
+// SSDP discovery over real multicast, inside two network namespaces this test creates and deletes
+// (docs/decisions.md §10): "camera" runs the simulator with its SSDP responder (camera.ts), "controller" runs
+// skylapse's discovery (controller.ts). A veth pair joins only these two; nothing is sent anywhere else.
 // Needs root and iproute2; without them the suite reports itself skipped, with the reason.
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -191,7 +191,7 @@ test('M-SEARCH finds the camera: accessUrl is the simulator\'s in-namespace CCAP
   });
 });
 
-test('the strict responder answers our exact datagram and ignores the prior system\'s (B1)', async () => {
+test('the strict responder answers our exact datagram, not the prior system\'s (docs/decisions.md §2)', async () => {
   const good = await ctl().command({ cmd: 'raw', text: buildMSearch().toString('latin1'), listenMs: 2_000 });
   const replies = good.replies as string[];
   assert.is(replies.length, 1);
@@ -235,7 +235,7 @@ test('a camera back with a new address (no byebye) is reported moved; Discoverin
     assert.ok(r.ok, r.err);
   }
   await startCamera(CAM_IP_MOVED);
-  // Its power-on NOTIFY burst reaches the passive socket: same UUID, new place (prior-art B2).
+  // Its power-on NOTIFY burst reaches the passive socket: same UUID, new place (docs/decisions.md §3).
   await c.wait(event('moved'), 'NOTIFY alive from the new address');
   const moved = first('moved');
   assert.is(moved?.previous?.address, CAM_IP);
