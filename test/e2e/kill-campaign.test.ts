@@ -184,7 +184,7 @@ S('every frame is logged once, under its own slot, across 30+ SIGKILLs', async (
     ['files both in a shot and an orphan', orphans.filter((f) => shotFiles.includes(f))],
     // Stricter than the union: each frame is under the slot it was pressed for (an unknown slot whose file is on the
     // card is recovered, not left beside an orphan). Every file here came from one of the session's presses.
-    ['frames not under their own shot', ownSlotProblems(final, (await simState(sim.origin)).presses, await sessionFiles())],
+    ['frames not under their own shot', ownSlotProblems(final, (await simState(sim.origin)).presses, await sessionFiles(), orphans)],
   ];
   const counts = countResults(final.shots);
   const avg = (xs: number[]) => (xs.length ? Math.round(xs.reduce((x, y) => x + y, 0) / xs.length) : 0);

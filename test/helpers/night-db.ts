@@ -152,7 +152,7 @@ export function countResults(shots: ShotRow[]): Record<string, number> {
  * default JPEG) the n-th file written during the session came from the n-th press; that press fell in one slot
  * window, and that slot's row must hold the file. `sessionFiles` are the card's files written during the session.
  */
-export function ownSlotProblems(night: NightSnapshot, presses: SimPress[], sessionFiles: string[]): string[] {
+export function ownSlotProblems(night: NightSnapshot, presses: SimPress[], sessionFiles: string[], orphans: string[] = []): string[] {
   const s = night.session;
   if (!s) return ['no sessions row'];
   const pressed = presses.filter((p) => p.accepted !== false && p.wall >= s.started_at);
@@ -169,7 +169,7 @@ export function ownSlotProblems(night: NightSnapshot, presses: SimPress[], sessi
     problems.push(
       `${file}, pressed ${into} ms into slot ${slot}'s window: slot ${slot} is ` +
         (row ? `${row.result}${row.reason ? ` (${row.reason})` : ''} with ${JSON.stringify(row.files.map(cardName))}${row.recovered ? ', recovered' : ''}` : 'not in the log') +
-        (holder ? `; the file is under slot ${holder.number}` : '; the file is under no slot'),
+        (holder ? `; the file is under slot ${holder.number}` : orphans.map(cardName).includes(file) ? '; the file is an orphan' : '; the file is nowhere in the log'),
     );
   });
   return problems;

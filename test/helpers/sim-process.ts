@@ -7,7 +7,9 @@ import { Client, type Message } from './ws-client.ts';
 import { B } from './protocol-names.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = ['--import', 'tsx', 'bin/skylapse.ts'];
+// The same entry as `npx skylapse` and test/helpers/process.ts's startServer, so the simulator and a refused second
+// server run the very code the servers under test run.
+const cli = ['bin/skylapse.mjs'];
 
 type Child = ChildProcessByStdio<null, Readable, Readable>;
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
