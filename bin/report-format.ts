@@ -6,7 +6,7 @@ const ms = (v: number | null) => (v === null ? '-' : `${v.toFixed(1)} ms`);
 export function formatReportList(reports: ReportSummary[]): string {
   if (reports.length === 0) return 'No reports yet.\n';
   const rows = reports.map(
-    (r) => `${r.id}  ${r.startedAtIso.slice(0, 19)}Z  ${r.reason.padEnd(11)} ${String(r.shotsOk).padStart(6)} ok ${String(r.shotsFailed).padStart(4)} failed ${String(r.shotsSkipped).padStart(4)} skipped  ${r.title}`,
+    (r) => `${r.id}  ${r.startedAtIso.slice(0, 19)}Z  ${r.reason.padEnd(11)} ${String(r.ok).padStart(6)} ok ${String(r.failed).padStart(4)} failed ${String(r.skipped).padStart(4)} skipped  ${r.title}`,
   );
   return `${rows.join('\n')}\n`;
 }
@@ -18,14 +18,14 @@ export function formatReport(r: Report): string {
     `  started    ${r.startedAtIso}`,
     `  ended      ${r.endedAtIso ?? '-'}${r.durationS === null ? '' : `  (${r.durationS.toFixed(1)} s)`}`,
     `  interval   ${r.intervalS} s, ${r.plannedShots === null ? 'unlimited' : `${r.plannedShots} planned`}`,
-    `  shots      ${r.shotsOk} ok, ${r.shotsFailed} failed, ${r.shotsSkipped} skipped`,
+    `  shots      ${r.ok} ok, ${r.failed} failed, ${r.skipped} skipped${r.unknown ? `, ${r.unknown} unknown` : ''}${r.orphans ? `; ${r.orphans} files on the card match no slot` : ''}`,
     `  files      ${r.firstFile ?? '-'} … ${r.lastFile ?? '-'}`,
     `  lateness   p50 ${ms(r.latenessP50Ms)}, max ${ms(r.latenessMaxMs)}`,
     '',
     '  #      planned (UTC)              lateness   latency  result   file',
     ...r.shots.map(
       (s) =>
-        `  ${String(s.number).padEnd(6)} ${s.plannedAtIso.padEnd(26)} ${ms(s.latenessMs).padStart(9)} ${ms(s.latencyMs).padStart(9)}  ${s.result.padEnd(8)} ${s.file ?? s.error?.code ?? ''}`,
+        `  ${String(s.number).padEnd(6)} ${s.plannedAtIso.padEnd(26)} ${ms(s.latenessMs).padStart(9)} ${ms(s.latencyMs).padStart(9)}  ${s.result.padEnd(8)} ${s.files.length ? s.files.join(' ') : (s.error?.code ?? s.reason ?? '')}`,
     ),
   ];
   return `${lines.join('\n')}\n`;

@@ -1,117 +1,215 @@
-#!/usr/bin/env -S node --import tsx
-// The skylapse command line: serve, sim, report. Flags win over environment variables, which win over defaults.
-import { existsSync, readFileSync } from 'node:fs';
+// The skylapse command line: serve, sim, report, doctor. Flags win over environment variables, which win over
+// defaults. A person at a terminal gets one sentence for a mistake or a condition of the machine (exit 2 for a wrong
+// command line or a data directory held by another server, 1 for the rest); a stack trace is printed for bugs only.
+// Each command imports only what it uses: `report` and `doctor` never load the server, and the server loads the
+// simulator only when it runs one.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import pino from 'pino';
-import { startSimulator } from '../adapters/camera-sim/index.ts';
-import { openStore } from '../store/db.ts';
-import { getReport, listReports } from '../store/reports.ts';
-import { formatReport, formatReportList } from './report-format.ts';
-import { serve } from './serve.ts';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import pkg from '../package.json' with { type: 'json' };
 
-const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', base: { app: 'skylapse' } });
+const { version } = pkg;
 
 const usage = `skylapse ${version}
-  skylapse serve [--port 3000] [--host 0.0.0.0] [--data ./data] [--camera sim|auto|<CCAPI base URL>]
-  skylapse sim [--port 8080] [--host 127.0.0.1]
+  skylapse serve [--port 3000] [--host 0.0.0.0] [--data ./data] [--camera sim|auto|<CCAPI base URL>] [--resume auto|ask]
+  skylapse sim [--port 8080] [--host 127.0.0.1] [--card FILE]
   skylapse report list [--data ./data] [--json]
   skylapse report show <id> [--data ./data] [--json]
-Environment: PORT, HOST, SKYLAPSE_DATA, SKYLAPSE_CAMERA, LOG_LEVEL.`;
+  skylapse doctor [--data ./data] [--camera sim|auto|<CCAPI base URL>]
+Environment: PORT, HOST, SKYLAPSE_DATA, SKYLAPSE_CAMERA, SKYLAPSE_RESUME, LOG_LEVEL.`;
 
-function fail(message: string): never {
+/** A mistake on the command line: one line, the usage, exit 2. */
+function usageError(message: string): never {
   process.stderr.write(`skylapse: ${message}\n\n${usage}\n`);
   process.exit(2);
 }
 
+/** A condition a person can fix (a held data directory, a busy port, a missing file): one line, no usage. */
+function stop(message: string, code = 1): never {
+  process.stderr.write(`skylapse: ${message}\n`);
+  process.exit(code);
+}
+
 function port(value: string | undefined, fallback: number): number {
   const n = Number(value ?? fallback);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`not a port: ${value}`);
+  if (value === '' || !Number.isInteger(n) || n < 0 || n > 65535) usageError(`not a port: ${value}`);
   return n;
 }
 
-async function main(argv: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      data: { type: 'string' },
-      camera: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  const [command, sub, id] = positionals;
-  const dataDir = values.data ?? process.env.SKYLAPSE_DATA ?? './data';
-  if (values.help || !command) {
+const cameraPattern = /^https?:\/\/[^/]+\/ccapi\/?$/;
+function camera(value: string): string {
+  if (value === 'sim' || value === 'auto' || cameraPattern.test(value)) return value;
+  usageError(`--camera must be sim, auto or a CCAPI base URL like http://192.168.4.2:8080/ccapi (got ${value})`);
+}
+
+function resume(value: string): 'auto' | 'ask' {
+  if (value === 'auto' || value === 'ask') return value;
+  usageError(`--resume must be auto or ask (got ${value})`);
+}
+
+const data = { type: 'string' } as const;
+const commands = {
+  serve: { port: { type: 'string' }, host: { type: 'string' }, data, camera: { type: 'string' }, resume: { type: 'string' } },
+  sim: { port: { type: 'string' }, host: { type: 'string' }, card: { type: 'string' } },
+  report: { data, json: { type: 'boolean' } },
+  doctor: { data, camera: { type: 'string' } },
+} satisfies Record<string, NonNullable<ParseArgsConfig['options']>>;
+
+/** parseArgs for one command: an unknown flag, a missing value or a stray argument is a usage error, not a crash. */
+function parse<O extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: O, positionals: number) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const flag = /'(-[^' ]+)/.exec((err as Error).message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') usageError(`unknown option ${flag} for ${command}`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') usageError(`${flag} needs a value`);
+    if (code?.startsWith('ERR_PARSE_ARGS')) usageError((err as Error).message.split('\n')[0]!);
+    throw err;
+  }
+  if ((parsed.values as { help?: boolean }).help) {
     process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  if (parsed.positionals.length > positionals) usageError(`unexpected argument ${parsed.positionals[positionals]}`);
+  return parsed;
+}
+
+async function logger() {
+  const { default: pino } = await import('pino');
+  // JSON lines on stdout (journald on the Pi); no pretty-printing transport, which would cost a worker thread.
+  return pino({ level: process.env.LOG_LEVEL ?? 'info', base: { app: 'skylapse' } });
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${version}\n`);
     return;
   }
   switch (command) {
     case 'serve': {
-      const server = await serve({
+      const { values } = parse('serve', rest, commands.serve, 0);
+      const options = {
         port: port(values.port ?? process.env.PORT, 3000),
         host: values.host ?? process.env.HOST ?? '0.0.0.0',
-        dataDir,
-        camera: values.camera ?? process.env.SKYLAPSE_CAMERA ?? 'sim',
+        dataDir: values.data ?? process.env.SKYLAPSE_DATA ?? './data',
+        camera: camera(values.camera ?? process.env.SKYLAPSE_CAMERA ?? 'sim'),
+        resume: resume(values.resume ?? process.env.SKYLAPSE_RESUME ?? 'auto'),
         version,
-        logger,
-      });
+        logger: await logger(),
+      };
+      const { serve } = await import('./serve.ts');
+      let server: Awaited<ReturnType<typeof serve>>;
+      try {
+        server = await serve(options);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'DATA_DIR_LOCKED') stop((err as Error).message, 2);
+        if (code === 'EADDRINUSE') stop(`port ${options.port} on ${options.host} is in use by another program; choose another with --port`);
+        if (code === 'EACCES' && (err as { syscall?: string }).syscall === 'listen') stop(`not allowed to listen on port ${options.port}; ports below 1024 need privileges`);
+        if (code === 'STORE_OPEN_FAILED') stop((err as Error).message);
+        const path = (err as { path?: string }).path;
+        if (path && ['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'ENOTDIR', 'EEXIST'].includes(code!)) stop(`cannot use ${path} (${code}); check --data and its permissions`);
+        throw err;
+      }
+      const { logger: log } = options;
+      let stopping = false;
       const shutdown = (signal: string) => {
-        logger.info({ signal }, 'shutting down');
+        // A second signal while the frame in flight finishes is not a reason to cut it short; systemd's
+        // TimeoutStopSec (then SIGKILL) bounds the wait.
+        if (stopping) return;
+        stopping = true;
+        log.info({ signal }, 'shutting down');
         server.close().then(
           () => process.exit(0),
           (err: unknown) => {
-            logger.error({ err }, 'shutdown failed');
+            log.error({ err }, 'shutdown failed');
             process.exit(1);
           },
         );
       };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
       return;
     }
     case 'sim': {
-      const sim = await startSimulator({ port: port(values.port ?? process.env.PORT, 8080), host: values.host ?? '127.0.0.1', logger });
-      logger.info({ url: sim.url }, 'camera simulator listening; use skylapse serve --camera ' + sim.url);
-      const stop = () => void sim.close().then(() => process.exit(0));
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const { values } = parse('sim', rest, commands.sim, 0);
+      const log = await logger();
+      const { startSimulator } = await import('../adapters/camera-sim/index.ts');
+      const options = { port: port(values.port ?? process.env.PORT, 8080), host: values.host ?? '127.0.0.1', cardFile: values.card, logger: log };
+      let sim: Awaited<ReturnType<typeof startSimulator>>;
+      try {
+        sim = await startSimulator(options);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'EADDRINUSE') stop(`port ${options.port} on ${options.host} is in use by another program; choose another with --port`);
+        throw err;
+      }
+      log.info({ url: sim.url }, 'camera simulator listening; use skylapse serve --camera ' + sim.url);
+      const close = () => void sim.close().then(() => process.exit(0));
+      process.once('SIGINT', close);
+      process.once('SIGTERM', close);
       return;
     }
     case 'report': {
-      const file = join(dataDir, 'skylapse.db');
+      const { values, positionals } = parse('report', rest, commands.report, 2);
+      const [sub, id] = positionals;
+      if (sub !== 'list' && !(sub === 'show' && id)) usageError('report needs list or show <id>');
+      if (sub === 'list' && id) usageError(`unexpected argument ${id}`);
+      const file = join(values.data ?? process.env.SKYLAPSE_DATA ?? './data', 'skylapse.db');
       if (!existsSync(file)) {
         if (sub === 'list') process.stdout.write(values.json ? '[]\n' : `No reports yet (no database at ${file}).\n`);
-        else fail(`no database at ${file}`);
+        else stop(`no database at ${file}`);
         return;
       }
-      const store = openStore(file, { readonly: true });
+      const [{ openStore }, { getReport, listReports }, { formatReport, formatReportList }] = await Promise.all([
+        import('../store/db.ts'),
+        import('../store/reports.ts'),
+        import('./report-format.ts'),
+      ]);
+      let store: ReturnType<typeof openStore>;
+      try {
+        store = openStore(file, { readonly: true });
+      } catch (err) {
+        if ((err as { code?: string }).code === 'STORE_OPEN_FAILED') stop((err as Error).message);
+        throw err;
+      }
       try {
         if (sub === 'list') {
           const reports = listReports(store);
           process.stdout.write(values.json ? `${JSON.stringify(reports, null, 2)}\n` : formatReportList(reports));
-        } else if (sub === 'show' && id) {
-          const report = getReport(store, id);
-          if (!report) fail(`no report ${id}`);
-          process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
         } else {
-          fail('report needs list or show <id>');
+          const report = getReport(store, id!);
+          if (!report) stop(`no report ${id}`);
+          process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
         }
       } finally {
         store.close();
       }
       return;
     }
+    case 'doctor': {
+      const { values } = parse('doctor', rest, commands.doctor, 0);
+      const { doctor } = await import('./doctor.ts');
+      process.exitCode = await doctor({
+        dataDir: values.data ?? process.env.SKYLAPSE_DATA ?? './data',
+        camera: camera(values.camera ?? process.env.SKYLAPSE_CAMERA ?? 'sim'),
+        out: (line) => process.stdout.write(`${line}\n`),
+      });
+      return;
+    }
     default:
-      fail(`unknown command ${command}`);
+      usageError(`unknown command ${command}`);
   }
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  logger.fatal({ err }, err instanceof Error ? err.message : String(err));
+  // Only bugs get here: print everything a developer needs.
+  process.stderr.write(`skylapse: internal error (a bug; please report it with this output)\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });
