@@ -1,6 +1,8 @@
-// The test command: type check, then every *.test.ts in its own process (so one file's open handles or crash
+// The test command: build, type check, then every *.test.ts in its own process (so one file's open handles or crash
 // cannot hang or hide another), two at a time. Ends with the one line CI reads: `N passed, N failed`.
-// `npm test -- store` runs only the files whose path contains "store" (the type check always runs).
+// `npm test -- store` runs only the files whose path contains "store" (the build and type check always run).
+// Test files run from the TypeScript sources under tsx; the tests that spawn the CLI (test/helpers/process.ts) run
+// the build in dist/, made here first so that it is never older than the sources.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -54,24 +56,36 @@ function uvuCounts(out: string, code: number | null) {
   return { passed, failed: failed === 0 && code !== 0 ? 1 : failed, skipped };
 }
 
+// npm's own script (npm_execpath) when run through npm, else the npm beside this node.
+const npm = process.env.npm_execpath?.endsWith('.js') ? process.execPath : 'npm';
+const npmArgs = npm === process.execPath ? [process.env.npm_execpath!] : [];
+
+function report(outcome: Outcome): void {
+  const mark = outcome.failed > 0 ? 'FAIL' : 'ok  ';
+  process.stdout.write(`\n── ${mark} ${outcome.name} (${outcome.passed} passed, ${outcome.failed} failed)\n`);
+  if (outcome.failed > 0 || process.env.VERBOSE) process.stdout.write(outcome.output);
+}
+
 async function main(): Promise<void> {
   const files = findTests(join(root, 'test'))
     .map((f) => relative(root, f))
     .filter((f) => filters.length === 0 || filters.some((p) => f.includes(p)))
     .sort();
   const tsc = join(root, 'node_modules', '.bin', 'tsc');
+  const exitCode = (_out: string, code: number | null) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 });
+  // The build comes before every test file (it is quick: esbuild); the type check runs beside the tests.
+  const build = await run('build', npm, [...npmArgs, 'run', '--silent', 'build'], exitCode);
+  report(build);
+  const outcomes: Outcome[] = [build];
   const jobs: (() => Promise<Outcome>)[] = [
-    () => run('typecheck', tsc, ['--noEmit', '-p', '.'], (_out, code) => ({ passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0 })),
+    () => run('typecheck', tsc, ['--noEmit', '-p', '.'], exitCode),
     ...files.map((f) => () => run(f, process.execPath, ['--conditions=development', '--import', 'tsx', f], uvuCounts)),
   ];
-  const outcomes: Outcome[] = [];
   const next = async (): Promise<void> => {
     for (let job = jobs.shift(); job; job = jobs.shift()) {
       const outcome = await job();
       outcomes.push(outcome);
-      const mark = outcome.failed > 0 ? 'FAIL' : 'ok  ';
-      process.stdout.write(`\n── ${mark} ${outcome.name} (${outcome.passed} passed, ${outcome.failed} failed)\n`);
-      if (outcome.failed > 0 || process.env.VERBOSE) process.stdout.write(outcome.output);
+      report(outcome);
     }
   };
   await Promise.all([next(), next()]);

@@ -1,10 +1,13 @@
-// Spawns the real CLI (`bin/skylapse.ts`) as a child process and reads its pino JSON log lines.
+// Spawns the real CLI as a child process and reads its pino JSON log lines. It runs what ships: the build in dist/
+// under plain node, through the same entry as `npm start`, `npx skylapse` and the systemd unit. `npm test` builds
+// first (test/run.ts), so the build is never older than the sources; to run one e2e file by hand, `npm run build`
+// first or use `npm test -- <file>`.
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const cli = ['--import', 'tsx', 'bin/skylapse.ts'];
+export const cli = ['bin/skylapse.mjs'];
 
 export interface Server {
   port: number;
@@ -59,8 +62,8 @@ export async function stopServer(server: Server, signal: NodeJS.Signals = 'SIGTE
   return server.exited;
 }
 
-/** Runs the CLI to completion (for `report`), returning stdout. */
-export function runCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [...cli, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'warn' } });
+/** Runs the CLI to completion (for `report`, `doctor`, usage errors), returning its output. */
+export function runCli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [...cli, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
