@@ -9,5 +9,3 @@ export function summary(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   return { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? NaN };
 }
-
-export const fmt = (ms: number) => `${ms.toFixed(3)} ms`;

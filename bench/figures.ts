@@ -1,0 +1,134 @@
+// The bench's scenarios. Each returns named measurements of one run; run.ts repeats them and compares with goals.
+// Everything talks to a real server process (the build, plain node) over loopback, as a phone would.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { copyHistory } from './history.ts';
+import { cpuMs, rssMb, startBenchServer, type BenchServer } from './server.ts';
+import { summary } from './stats.ts';
+import { connectClient, connectClients, type BenchClient } from './ws.ts';
+
+export type Measured = Record<string, number | null>;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const freshDir = () => mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'skylapse-bench-'));
+
+async function withServer<T>(dir: string, fn: (s: BenchServer) => Promise<T>): Promise<T> {
+  const server = await startBenchServer(dir);
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface Shot {
+  number: number;
+  plannedMono: number;
+  latenessMs: number | null;
+  result: string;
+}
+
+/** Runs one session from `client` and resolves with every shot broadcast, once the session ended. */
+async function session(client: BenchClient, intervalS: number, shots: number): Promise<Shot[]> {
+  await client.cameraConnected();
+  const reply = await client.request('start_intervalometer', { interval: intervalS, totalShots: shots, title: 'bench' });
+  const id = (reply.data?.session as { sessionId: string }).sessionId;
+  await client.waitFor((m) => (m.type === 'intervalometer_completed' || m.type === 'intervalometer_stopped') && (m.data?.session as { sessionId: string })?.sessionId === id, (intervalS * shots + 60) * 1000);
+  return client.messages
+    .filter((m) => m.type === 'photo_taken' && m.data?.sessionId === id)
+    .map((m) => m.data!.shot as Shot);
+}
+
+/** Trigger lateness (trigger − plan, monotonic) over a session with 20 clients attached; drift of the plan's grid. */
+export async function lateness(intervalS: number, shots: number): Promise<Measured> {
+  return withServer(freshDir(), async (server) => {
+    const clients = await connectClients(server.url, 20);
+    const taken = await session(clients[0]!, intervalS, shots);
+    clients.forEach((c) => c.close());
+    const ok = taken.filter((s) => s.result === 'ok' && s.latenessMs !== null);
+    const s = summary(ok.map((x) => x.latenessMs!));
+    const first = taken[0]!;
+    const last = taken.at(-1)!;
+    return {
+      p50: s.p50,
+      p99: s.p99,
+      max: s.max,
+      first: taken.find((x) => x.number === 1)?.latenessMs ?? null,
+      // 0 when slot k is still planned at start + k × interval after the whole run (no accumulated slip).
+      drift: last.plannedMono - first.plannedMono - (last.number - first.number) * intervalS * 1000,
+      missed: shots - ok.length,
+    };
+  });
+}
+
+/** Spawn to the first answered GET /health, and RSS once settled, with an empty log or a copy of a history. */
+export async function startup(history: string | null): Promise<Measured> {
+  return withServer(history ? copyHistory(history) : freshDir(), async (server) => {
+    await sleep(3000);
+    return { startMs: server.startMs, rssMb: rssMb(server.pid) };
+  });
+}
+
+/** Upgrade done ('open') to welcome received, over 20 connections one after the other. */
+export async function welcome(history: string): Promise<Measured> {
+  return withServer(copyHistory(history), async (server) => {
+    const waits: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const c = await connectClient(server.url);
+      const w = await c.waitFor((m) => m.type === 'welcome');
+      if (i > 0) waits.push(w.receivedMono - c.openedMono); // the first warms the code path
+      c.close();
+    }
+    const s = summary(waits);
+    return { p50: s.p50, max: s.max };
+  });
+}
+
+/**
+ * Broadcast fan-out: 100 clients, a 0.25 s session; for every broadcast, receipt (wall clock, ms) − the broadcast's
+ * `timestamp` (the server's wall clock when it sent it, ms resolution). Also RSS per connected client.
+ */
+export async function fanout(shots: number): Promise<Measured> {
+  return withServer(freshDir(), async (server) => {
+    await sleep(2000);
+    const before = rssMb(server.pid);
+    const clients = await connectClients(server.url, 100);
+    await sleep(2000);
+    const perClientKb = ((rssMb(server.pid) - before) * 1024) / 100;
+    const t0 = Date.now();
+    await session(clients[0]!, 0.25, shots);
+    await sleep(500);
+    const delays = clients.flatMap((c) => c.messages.filter((m) => m.seq !== undefined && m.timestamp && Date.parse(m.timestamp) >= t0).map((m) => m.receivedWall - Date.parse(m.timestamp!)));
+    clients.forEach((c) => c.close());
+    const s = summary(delays);
+    return { p50: s.p50, p99: s.p99, perClientKb };
+  });
+}
+
+/**
+ * RSS idle (no client, camera connected), then a 0.5 s session with 5 clients: peak RSS and CPU % of one core over
+ * it. `instantPolls` first asks the simulator to answer event polls at once (a camera that never holds a poll).
+ */
+export async function footprint(shots: number, instantPolls: boolean): Promise<Measured> {
+  return withServer(freshDir(), async (server) => {
+    if (instantPolls) {
+      const origin = new URL(server.simUrl!).origin;
+      const res = await fetch(`${origin}/_sim/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instantPolls: true }) });
+      if (!res.ok) return { idleRssMb: null, sessionRssMb: null, cpuPct: null, unsupported: 1 };
+    }
+    await sleep(3000);
+    const idle = rssMb(server.pid);
+    const clients = await connectClients(server.url, 5);
+    let peak = rssMb(server.pid);
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(server.pid))), 250);
+    const cpu0 = cpuMs(server.pid);
+    const t0 = performance.now();
+    await session(clients[0]!, 0.5, shots);
+    const cpuPct = ((cpuMs(server.pid) - cpu0) / (performance.now() - t0)) * 100;
+    clearInterval(sampler);
+    clients.forEach((c) => c.close());
+    return { idleRssMb: idle, sessionRssMb: peak, cpuPct, unsupported: 0 };
+  });
+}
