@@ -7,7 +7,7 @@ import type { Actor, SnapshotFrom } from 'xstate';
 import { connectActor, deadlineActor, monitorActor, shootActor } from '../adapters/machine-actors.ts';
 import { CAMERA_MACHINE_VERSION, cameraMachine, type CameraMachine } from '../machines/camera.ts';
 import { cameraFacts } from '../machines/camera-facts.ts';
-import type { CameraPort, LateFiles } from '../machines/camera-port.ts';
+import type { CameraPort, CardFile, LateFiles } from '../machines/camera-port.ts';
 import type { Clock } from '../machines/clock.ts';
 import { SESSION_MACHINE_VERSION, sessionMachine, type SessionMachine } from '../machines/session.ts';
 import type { Store } from '../store/db.ts';
@@ -52,6 +52,8 @@ export class Controller {
   private lastSession?: JournaledStream<SessionMachine>;
   /** Sessions whose plan ran out while the controller was down, waiting for save or discard, oldest first. */
   private readonly unsaved = new Map<string, JournaledStream<SessionMachine>>();
+  /** Ended sessions with presses the card has not settled yet: checked once more when the camera can answer. */
+  private readonly settling = new Map<string, JournaledStream<SessionMachine>>();
   /** Sessions whose card should be compared with the log once the camera can answer. */
   private readonly reconcileDue = new Set<string>();
   private reconciling = false;
@@ -281,15 +283,29 @@ export class Controller {
         }
         // A card comparison waits for the grid to rest between slots: a frame in flight is not an orphan.
         if (t.snapshot.matches({ running: 'waiting' }) && this.reconcileDue.has(id)) this.reconcileSoon();
-        // A resumed plan that had run out no longer holds the camera: it waits to be saved, like one found at start.
-        if (t.snapshot.matches('interrupted') && this.active?.journal.snapshot?.context.plan.id === id) {
-          const { actor, journal } = this.active;
-          this.active = undefined;
-          this.unsaved.set(id, journal);
-          queueMicrotask(() => actor.stop()); // not from inside the transition that is being processed
-        }
+        if (this.active?.journal.snapshot?.context.plan.id === id) this.letGoIfOver(t.snapshot);
       },
     });
+  }
+
+  /**
+   * A session that no longer shoots lets go of the camera. One that ended with presses the card has not settled yet
+   * stays reachable for a card check; a resumed plan that had run out waits to be saved, like one found at start.
+   */
+  private letGoIfOver(snapshot: SessionSnapshot): void {
+    const ended = snapshot.matches('completed') || snapshot.matches('stopped') || snapshot.matches('failed');
+    const interrupted = snapshot.matches('interrupted');
+    if (!this.active || (!ended && !interrupted)) return;
+    const { actor, journal } = this.active;
+    const id = snapshot.context.plan.id;
+    this.active = undefined;
+    queueMicrotask(() => actor.stop()); // not from inside the transition that is being processed
+    if (interrupted) this.unsaved.set(id, journal);
+    else if (snapshot.context.pending.some((p) => p.result !== 'ok')) {
+      this.settling.set(id, journal);
+      this.reconcileDue.add(id);
+      queueMicrotask(() => this.reconcileSoon());
+    }
   }
 
   /** Makes a session the one holding the camera, with a live actor. */
@@ -371,44 +387,56 @@ export class Controller {
     });
   }
 
-  /** Lists the card since each due session's evidence mark and hands the files to the session (a logged event). */
+  /** Works through the sessions due for a card check; stops at the first the camera cannot answer for now. */
   private async reconcile(): Promise<void> {
     for (const id of [...this.reconcileDue]) {
-      const target = this.reconcileTarget(id);
-      if (!target) {
-        this.reconcileDue.delete(id);
-        continue;
-      }
-      const snapshot = target.journal.snapshot!;
-      if (snapshot.matches({ running: 'shooting' })) continue; // retried when the grid rests (onTransition)
-      if (this.camera?.journal.snapshot?.value !== 'connected') return; // retried when the camera is back
-      const c = snapshot.context;
-      const first = c.pending[0];
-      const mark = first
-        ? { path: c.recentFiles.filter((f) => f.number < first.number).at(-1)?.path ?? null, wall: first.plannedAt - c.plan.intervalMs }
-        : { path: c.recentFiles.at(-1)?.path ?? null, wall: c.lastShot?.plannedAt ?? c.plan.startedAt };
-      try {
-        const files = await this.o.camera.filesSince(mark);
-        this.reconcileDue.delete(id);
-        const event = { type: 'CARD_FILES' as const, files, at: this.o.clock.wall() };
-        const now = this.reconcileTarget(id);
-        if (!now || now.journal.snapshot?.matches({ running: 'shooting' })) {
-          this.reconcileDue.add(id);
-          continue;
-        }
-        if (now.actor) now.actor.send(event);
-        else now.journal.record(event);
-      } catch (error) {
-        this.o.logger.warn({ err: error, sessionId: id }, 'could not list the card to reconcile; will try again when the camera is back');
-        return;
-      }
+      if ((await this.reconcileSession(id)) === 'camera') return; // retried when the grid rests or the camera is back
     }
+  }
+
+  /**
+   * One card check: lists the card since the session's evidence mark and hands the files to the session (a logged
+   * event). `later` while a frame is in flight (it would look like an orphan), `camera` when the camera cannot answer.
+   */
+  private async reconcileSession(id: string): Promise<'done' | 'later' | 'camera'> {
+    const target = this.reconcileTarget(id);
+    if (!target) {
+      this.reconcileDue.delete(id);
+      return 'done';
+    }
+    const snapshot = target.journal.snapshot!;
+    if (snapshot.matches({ running: 'shooting' })) return 'later';
+    if (this.camera?.journal.snapshot?.value !== 'connected') return 'camera';
+    const c = snapshot.context;
+    const first = c.pending[0];
+    const mark = first
+      ? { path: c.recentFiles.filter((f) => f.number < first.number).at(-1)?.path ?? null, wall: first.plannedAt - c.plan.intervalMs }
+      : { path: c.recentFiles.at(-1)?.path ?? null, wall: c.lastShot?.plannedAt ?? c.plan.startedAt };
+    let files: CardFile[];
+    try {
+      files = await this.o.camera.filesSince(mark);
+    } catch (error) {
+      this.o.logger.warn({ err: error, sessionId: id }, 'could not list the card to reconcile; will try again');
+      return 'camera';
+    }
+    const now = this.reconcileTarget(id);
+    if (!now) {
+      this.reconcileDue.delete(id);
+      return 'done';
+    }
+    if (now.journal.snapshot?.matches({ running: 'shooting' })) return 'later';
+    this.reconcileDue.delete(id);
+    this.settling.delete(id); // an ended session gets this one last look
+    const event = { type: 'CARD_FILES' as const, files, at: this.o.clock.wall() };
+    if (now.actor) now.actor.send(event);
+    else now.journal.record(event);
+    return 'done';
   }
 
   private reconcileTarget(id: string): { journal: JournaledStream<SessionMachine>; actor?: Actor<SessionMachine> } | null {
     if (this.active?.journal.snapshot?.context.plan.id === id) return this.active;
-    const unsaved = this.unsaved.get(id);
-    return unsaved ? { journal: unsaved } : null;
+    const journal = this.unsaved.get(id) ?? this.settling.get(id);
+    return journal ? { journal } : null;
   }
 
   /** Files the camera reported for an earlier release: they go to that release's own slot. */

@@ -1,7 +1,10 @@
 // Matching files found on the card to the slots that may have made them. Pure: the session machine calls it on a
 // logged CARD_FILES event, so replay gives the same verdicts. Evidence, in order of trust (docs/camera-notes.md):
 // the camera numbers files in release order, so a release found between the files of slots a and b can only belong
-// to a slot strictly between them; capture time, where the camera gives it, picks the slot whose window holds it.
+// to a slot strictly between them, and releases keep their slots' order. Capture time, where the camera gives it,
+// is the second a file was closed (whole seconds), which is never before its press: it rules out the slots planned
+// after it. Of the slots left, the earliest takes the release, so that when every unsettled press fired (the
+// common case: a crash or a lost answer mid-press) each gets its own file in order.
 import type { CardFile } from './camera-port.ts';
 import type { ShotResultKind } from './session-facts.ts';
 
@@ -25,8 +28,13 @@ export interface Reconciliation {
   orphans: CardFile[];
 }
 
-/** Failure codes after which the press may still have fired: the card decides. */
-const AMBIGUOUS_FAILURES = new Set(['UNREACHABLE', 'TIMEOUT', 'UNCONFIRMED']);
+/**
+ * Failure codes after which the press may still have fired: the card decides. Only UNCONFIRMED: the camera port
+ * reports every press that surely did not reach the camera (refused, connect timeout, not connected) as such.
+ */
+const AMBIGUOUS_FAILURES = new Set(['UNCONFIRMED']);
+/** Capture times are whole seconds: a file closed at most this long after its stated time. */
+const CAPTURE_PRECISION_MS = 1_000;
 
 export const isPendingOutcome = (result: ShotResultKind, errorCode: string | null, files: readonly string[]): boolean =>
   result === 'unknown' || (result === 'failed' && errorCode !== null && AMBIGUOUS_FAILURES.has(errorCode)) || (result === 'ok' && files.length === 0);
@@ -36,8 +44,9 @@ export const releaseKey = (path: string): string => path.replace(/\.[^./]*$/, ''
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-export function reconcile(pending: readonly PendingSlot[], known: readonly KnownFile[], card: readonly CardFile[], intervalMs: number): Reconciliation {
-  const knownPaths = new Set(known.map((k) => k.path));
+/** `ignored`: files already settled as orphans, so they are not reported again. */
+export function reconcile(pending: readonly PendingSlot[], known: readonly KnownFile[], card: readonly CardFile[], ignored: readonly string[] = []): Reconciliation {
+  const knownPaths = new Set([...known.map((k) => k.path), ...ignored]);
   const knownKeys = known.map((k) => ({ key: releaseKey(k.path), number: k.number })).sort((a, b) => compare(a.key, b.key));
 
   // New files grouped by release, in the camera's numbering order.
@@ -71,10 +80,7 @@ export function reconcile(pending: readonly PendingSlot[], known: readonly Known
     }
     const eligible = open.filter((p) => p.number > Math.max(below, lastAssigned) && p.number < above);
     const capturedAt = files.find((f) => f.capturedAt !== null)?.capturedAt ?? null;
-    const owner =
-      capturedAt === null
-        ? eligible[0]
-        : eligible.find((p) => capturedAt >= p.plannedAt - intervalMs / 2 && capturedAt < p.plannedAt + intervalMs * 1.5);
+    const owner = eligible.find((p) => capturedAt === null || p.plannedAt < capturedAt + CAPTURE_PRECISION_MS);
     if (!owner) {
       orphans.push(...files);
       continue;

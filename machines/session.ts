@@ -43,6 +43,8 @@ export interface SessionContext {
   /** Slots the card may still settle (bounded), and the newest files the log credits (bounded). */
   pending: PendingSlot[];
   recentFiles: KnownFile[];
+  /** Files already reported as orphans (bounded), so a later card check does not report them again. */
+  orphanFiles: string[];
   endedAt: number | null;
   error: ErrorInfo | null;
 }
@@ -322,9 +324,12 @@ export const sessionMachine = setup({
     }),
     reconcileCard: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'CARD_FILES') return;
-      const { matched, orphans } = reconcile(context.pending, context.recentFiles, event.files, context.plan.intervalMs);
+      const { matched, orphans } = reconcile(context.pending, context.recentFiles, event.files, context.orphanFiles);
       const credited = creditFiles(enqueue, context, matched);
-      if (orphans.length > 0) enqueue.emit({ type: 'session.orphan_files', sessionId: context.plan.id, files: orphans });
+      if (orphans.length > 0) {
+        enqueue.emit({ type: 'session.orphan_files', sessionId: context.plan.id, files: orphans });
+        enqueue.assign({ orphanFiles: [...context.orphanFiles, ...orphans.map((o) => o.path)].slice(-MAX_RECENT_FILES) });
+      }
       // A frame still being written (long noise reduction) may yet show up for a recent unknown or failed slot; an
       // `ok` slot keeps taking late files whether pending or not. Older slots the card did not settle, it never will.
       const pending = credited.pending.filter((p) => p.result !== 'ok' && p.number > context.nextIndex - SETTLE_WINDOW_SLOTS);
@@ -346,6 +351,7 @@ export const sessionMachine = setup({
     lastResume: null,
     pending: [],
     recentFiles: [],
+    orphanFiles: [],
     endedAt: null,
     error: null,
   }),
@@ -432,9 +438,11 @@ export const sessionMachine = setup({
         FILES_LATE: { actions: 'filesLate' },
       },
     },
-    completed: { type: 'final' },
-    stopped: { type: 'final' },
-    failed: { type: 'final' },
+    // Ended, but not final: the card can still settle a press that was unconfirmed when the session ended (a stop
+    // while the camera was away). Nothing else happens here; the controller lets go of the session.
+    completed: { on: { CARD_FILES: { actions: 'reconcileCard' }, FILES_LATE: { actions: 'filesLate' } } },
+    stopped: { on: { CARD_FILES: { actions: 'reconcileCard' }, FILES_LATE: { actions: 'filesLate' } } },
+    failed: { on: { CARD_FILES: { actions: 'reconcileCard' }, FILES_LATE: { actions: 'filesLate' } } },
     /** The plan ran out while the controller was down: every logged shot is kept, waiting for save or discard. */
     interrupted: {
       on: {

@@ -87,7 +87,7 @@ S('a slot within half an interval is still shot', () => {
 S('completes after totalShots slots with exactly one end fact', () => {
   const { snapshot, facts } = run([tick(10_000), done(10_001), tick(11_000), failed(11_400), tick(12_000), done(12_001)]);
   assert.is(snapshot.value, 'completed');
-  assert.is(snapshot.status, 'done');
+  assert.not.ok(step(sessionMachine, snapshot, tick(13_000)).changed, 'an ended session shoots nothing more');
   const ends = facts.filter((f) => f.type === 'session.ended');
   assert.equal(ends, [{ type: 'session.ended', sessionId: ID, status: 'completed', endedAt: 12_301, error: null }]);
   assert.equal(snapshot.context.counts, counts({ ok: 2, failed: 1 }));
@@ -166,14 +166,86 @@ S('files on the card that no slot can have made are orphans; files between logge
   const { facts } = run(
     [
       tick(10_000), done(10_001, ['100CANON/IMG_0001.JPG']),
-      tick(11_000), failed(11_400, 'UNREACHABLE'),
+      tick(11_000), failed(11_400, 'UNCONFIRMED'),
       tick(12_000), done(12_001, ['100CANON/IMG_0003.JPG']),
       { type: 'CARD_FILES', at: 1, files: ['100CANON/IMG_0002.JPG', '100CANON/IMG_0003.JPG', '100CANON/IMG_0004.JPG'].map((path) => ({ path, capturedAt: null })) },
+      { type: 'CARD_FILES', at: 2, files: ['100CANON/IMG_0004.JPG'].map((path) => ({ path, capturedAt: null })) },
     ],
     plan({ totalShots: 10 }),
   );
   assert.equal(facts.find((f) => f.type === 'shot.recovered'), { type: 'shot.recovered', sessionId: ID, number: 2, was: 'failed', files: ['100CANON/IMG_0002.JPG'] });
-  assert.equal(facts.find((f) => f.type === 'session.orphan_files'), { type: 'session.orphan_files', sessionId: ID, files: [{ path: '100CANON/IMG_0004.JPG', capturedAt: null }] });
+  assert.equal(
+    facts.filter((f) => f.type === 'session.orphan_files'),
+    [{ type: 'session.orphan_files', sessionId: ID, files: [{ path: '100CANON/IMG_0004.JPG', capturedAt: null }] }],
+    'an orphan is reported once, however often the card is read',
+  );
+});
+
+S("a session that ended with an unsettled press still takes the card's word for it", () => {
+  const { snapshot, facts } = run(
+    [tick(10_000), failed(10_400, 'UNCONFIRMED'), { type: 'STOP', at: 5 }, { type: 'CARD_FILES', at: 6, files: [{ path: '100CANON/IMG_0001.JPG', capturedAt: null }] }],
+    plan({ totalShots: 10 }),
+  );
+  assert.is(snapshot.value, 'stopped');
+  assert.equal(facts.at(-1), { type: 'shot.recovered', sessionId: ID, number: 1, was: 'failed', files: ['100CANON/IMG_0001.JPG'] });
+});
+
+S('a press that surely never reached the camera is never credited with a file', () => {
+  const { facts } = run(
+    [tick(10_000), failed(10_400, 'UNREACHABLE'), tick(11_000), failed(11_400, 'UNREACHABLE'), { type: 'CARD_FILES', at: 1, files: [{ path: '100CANON/IMG_0009.JPG', capturedAt: null }] }],
+    plan({ totalShots: 10 }),
+  );
+  assert.not.ok(facts.some((f) => f.type === 'shot.recovered'));
+  assert.ok(facts.some((f) => f.type === 'session.orphan_files'));
+});
+
+S('capture time (whole seconds, never before the press) rules out the slots planned after it; order does the rest', () => {
+  // Slots every 500 ms; slots 2 (+500) and 8 (+3 500) are unsettled. A file the camera dates +1 000 was closed before
+  // +2 000, so it cannot be slot 8's.
+  const events = [
+    tick(10_000), done(10_001, ['100CANON/IMG_0001.JPG']),
+    tick(10_500), failed(10_800, 'UNCONFIRMED'),
+    tick(13_500), tick(13_501), failed(13_800, 'UNCONFIRMED'), // the first tick skips slots 3–7 as late
+  ];
+  const early = run([...events, { type: 'CARD_FILES', at: 1, files: [{ path: '100CANON/IMG_0002.JPG', capturedAt: WALL0 + 1_000 }] }], plan({ intervalMs: 500, totalShots: 20 }));
+  assert.equal(early.facts.filter((f) => f.type === 'shot.recovered').map((f) => f.type === 'shot.recovered' && f.number), [2]);
+  // Two files for the two unsettled presses: each gets its own, in order.
+  const both = run(
+    [...events, { type: 'CARD_FILES', at: 1, files: [{ path: '100CANON/IMG_0002.JPG', capturedAt: WALL0 + 1_000 }, { path: '100CANON/IMG_0003.JPG', capturedAt: WALL0 + 3_000 }] }],
+    plan({ intervalMs: 500, totalShots: 20 }),
+  );
+  assert.equal(both.facts.filter((f) => f.type === 'shot.recovered').map((f) => f.type === 'shot.recovered' && [f.number, f.files[0]]), [
+    [2, '100CANON/IMG_0002.JPG'],
+    [8, '100CANON/IMG_0003.JPG'],
+  ]);
+});
+
+S('files on the card that no slot can have made are orphans; files between logged ones go to the slot between them', () => {
+  const { facts } = run(
+    [
+      tick(10_000), done(10_001, ['100CANON/IMG_0001.JPG']),
+      tick(11_000), failed(11_400, 'UNCONFIRMED'),
+      tick(12_000), done(12_001, ['100CANON/IMG_0003.JPG']),
+      { type: 'CARD_FILES', at: 1, files: ['100CANON/IMG_0002.JPG', '100CANON/IMG_0003.JPG', '100CANON/IMG_0004.JPG'].map((path) => ({ path, capturedAt: null })) },
+      { type: 'CARD_FILES', at: 2, files: ['100CANON/IMG_0004.JPG'].map((path) => ({ path, capturedAt: null })) },
+    ],
+    plan({ totalShots: 10 }),
+  );
+  assert.equal(facts.find((f) => f.type === 'shot.recovered'), { type: 'shot.recovered', sessionId: ID, number: 2, was: 'failed', files: ['100CANON/IMG_0002.JPG'] });
+  assert.equal(
+    facts.filter((f) => f.type === 'session.orphan_files'),
+    [{ type: 'session.orphan_files', sessionId: ID, files: [{ path: '100CANON/IMG_0004.JPG', capturedAt: null }] }],
+    'an orphan is reported once, however often the card is read',
+  );
+});
+
+S('a press that surely never reached the camera is never credited with a file', () => {
+  const { facts } = run(
+    [tick(10_000), failed(10_400, 'UNREACHABLE'), tick(11_000), failed(11_400, 'UNREACHABLE'), { type: 'CARD_FILES', at: 1, files: [{ path: '100CANON/IMG_0009.JPG', capturedAt: null }] }],
+    plan({ totalShots: 10 }),
+  );
+  assert.not.ok(facts.some((f) => f.type === 'shot.recovered'));
+  assert.ok(facts.some((f) => f.type === 'session.orphan_files'));
 });
 
 S('a late file goes to its own shot, never to the next one, and is credited once', () => {
