@@ -10,6 +10,7 @@ import {
   type CameraStatus,
   type CardFile,
   type LateFiles,
+  type ReleaseTag,
   type ShotRequest,
   type ShotResult,
 } from '../machines/camera-port.ts';
@@ -164,6 +165,10 @@ export class CcapiCamera implements CameraPort {
         await sleep(this.clock, delay);
       }
     }
+  }
+
+  adoptReleases(tags: readonly ReleaseTag[]): void {
+    this.ledger.adopt(tags);
   }
 
   onLateFiles(listener: (late: LateFiles) => void): () => void {

@@ -340,6 +340,9 @@ export class Controller {
       journal.record({ type: 'RESTARTED', at: wall, mono: clock.mono(), wall, lastEventAt: journal.lastAt ?? wall, resume: this.o.resume !== 'ask' });
     }
     const now = journal.snapshot!;
+    // Presses of the dead process whose files were never seen may still write one: they claim new files first.
+    const unsettled = now.context.pending.map((p) => ({ sessionId: id, number: p.number }));
+    if (unsettled.length > 0 && (now.matches('running') || now.matches('suspended'))) this.o.camera.adoptReleases(unsettled);
     if (now.matches('running') || now.matches('suspended')) {
       this.goLive(journal, startJournaledActor(journal, { restore: true }, this.actorHooks(`session:${id}`)));
       this.reconcileDue.add(id);

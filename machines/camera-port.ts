@@ -112,6 +112,11 @@ export interface CameraPort {
    * path, the files the camera dates at or after `after.wall`. Used to reconcile the log with the card.
    */
   filesSince(after: { path: string | null; wall: number }): Promise<CardFile[]>;
+  /**
+   * Releases an earlier process pressed whose files it never saw (a restart): they may still claim the next new
+   * files, before this process's own presses, as releases whose answer was lost do (docs/camera-notes.md §3).
+   */
+  adoptReleases(tags: readonly ReleaseTag[]): void;
   /** Listens for files that belong to a release whose `shoot()` already returned. Returns the unsubscribe. */
   onLateFiles(listener: (late: LateFiles) => void): () => void;
   /** Stops event watching and closes connections. */

@@ -67,6 +67,31 @@ export class ReleaseLedger {
     this.cardRead = true;
   }
 
+  /**
+   * Releases of an earlier process whose files it never saw (it died, or gave up waiting): oldest of all, already
+   * returned, and `maybe`, so a new file goes to them first, and once this process's press is accepted without a
+   * file of theirs having appeared they are passed over like any release whose answer was lost.
+   */
+  adopt(tags: readonly ReleaseTag[]): void {
+    const known = (tag: ReleaseTag) => this.releases.some((r) => r.tag.sessionId === tag.sessionId && r.tag.number === tag.number);
+    const adopted = tags
+      .filter((tag) => !known(tag))
+      .map(
+        (tag): Release => ({
+          tag,
+          sentMono: Number.NEGATIVE_INFINITY,
+          expected: 1,
+          state: 'maybe',
+          byEvidence: false,
+          files: [],
+          stem: null,
+          returned: true,
+          passed: false,
+        }),
+      );
+    this.releases.unshift(...adopted);
+  }
+
   /** A press about to be sent: `maybe` until its answer (accept) or a refusal (withdraw). */
   open(tag: ReleaseTag, sentMono: number, expected: number): Release {
     const release: Release = {

@@ -11,6 +11,7 @@ import {
   type CameraStatus,
   type CardFile,
   type LateFiles,
+  type ReleaseTag,
   type ShotRequest,
   type ShotResult,
 } from '../../machines/camera-port.ts';
@@ -41,6 +42,8 @@ export class DiscoveringCamera implements CameraPort {
   /** Unsubscribes this from the inner camera's late files. */
   private detachInner: (() => void) | null = null;
   private readonly lateListeners = new Set<(late: LateFiles) => void>();
+  /** Releases adopted before a camera was found, handed to it when it is. */
+  private readonly adopted: ReleaseTag[] = [];
   private found: DiscoveredCamera | null = null;
   /** Aborts the discovery in flight when close() is called. */
   private searching: AbortController | null = null;
@@ -127,6 +130,11 @@ export class DiscoveringCamera implements CameraPort {
     return this.current().filesSince(after);
   }
 
+  adoptReleases(tags: readonly ReleaseTag[]): void {
+    if (this.inner) this.inner.adoptReleases(tags);
+    else this.adopted.push(...tags); // handed to the camera once one is found
+  }
+
   onLateFiles(listener: (late: LateFiles) => void): () => void {
     this.lateListeners.add(listener);
     return () => this.lateListeners.delete(listener);
@@ -144,6 +152,7 @@ export class DiscoveringCamera implements CameraPort {
   private setInner(camera: CameraPort | null): void {
     this.detachInner?.();
     this.inner = camera;
+    if (camera && this.adopted.length > 0) camera.adoptReleases(this.adopted.splice(0));
     this.detachInner = camera?.onLateFiles((late) => {
       for (const listener of this.lateListeners) listener(late);
     }) ?? null;
