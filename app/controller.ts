@@ -334,15 +334,16 @@ export class Controller {
     }
     const snapshot = journal.snapshot as SessionSnapshot | null;
     if (!snapshot) return;
+    // The slot whose press was in flight when the process died (it becomes `unknown`).
+    const inFlight = snapshot.matches({ running: 'shooting' }) ? snapshot.context.nextIndex + 1 : null;
     if (snapshot.matches('running') || snapshot.matches('suspended')) {
       const { clock } = this.o;
       const wall = clock.wall();
       journal.record({ type: 'RESTARTED', at: wall, mono: clock.mono(), wall, lastEventAt: journal.lastAt ?? wall, resume: this.o.resume !== 'ask' });
     }
     const now = journal.snapshot!;
-    // Presses of the dead process whose files were never seen may still write one: they claim new files first.
-    const unsettled = now.context.pending.map((p) => ({ sessionId: id, number: p.number }));
-    if (unsettled.length > 0 && (now.matches('running') || now.matches('suspended'))) this.o.camera.adoptReleases(unsettled);
+    // The press the dead process was making may still write its frame: it claims a new file before the new presses.
+    if (inFlight !== null && (now.matches('running') || now.matches('suspended'))) this.o.camera.adoptReleases([{ sessionId: id, number: inFlight }]);
     if (now.matches('running') || now.matches('suspended')) {
       this.goLive(journal, startJournaledActor(journal, { restore: true }, this.actorHooks(`session:${id}`)));
       this.reconcileDue.add(id);

@@ -62,32 +62,84 @@ export function reconcile(pending: readonly PendingSlot[], known: readonly Known
   const open = [...pending].sort((a, b) => a.number - b.number);
   const matched: Reconciliation['matched'] = [];
   const orphans: CardFile[] = [];
-  let lastAssigned = 0;
+  const unowned: (Release & { files: CardFile[] })[] = [];
   for (const [key, files] of releases) {
-    // The slots that logged files just below and just above this release bound the slots that can own it.
-    let below = 0;
-    let above = Number.POSITIVE_INFINITY;
-    for (const k of knownKeys) {
-      if (k.key < key) below = Math.max(below, k.number);
-      else if (k.key > key) above = Math.min(above, k.number);
-      else below = Math.max(below, k.number); // a further file of a release the log already credits
-    }
     const sameRelease = knownKeys.find((k) => k.key === key);
     if (sameRelease) {
       // The release's first file is logged (RAW+JPEG): the rest belong to the same slot.
       matched.push({ number: sameRelease.number, was: 'ok', files: files.map((f) => f.path) });
       continue;
     }
-    const eligible = open.filter((p) => p.number > Math.max(below, lastAssigned) && p.number < above);
-    const capturedAt = files.find((f) => f.capturedAt !== null)?.capturedAt ?? null;
-    const owner = eligible.find((p) => capturedAt === null || p.plannedAt < capturedAt + CAPTURE_PRECISION_MS);
-    if (!owner) {
-      orphans.push(...files);
-      continue;
+    // The slots that logged files just below and just above this release bound the slots that can own it.
+    let below = 0;
+    let above = Number.POSITIVE_INFINITY;
+    for (const k of knownKeys) {
+      if (k.key < key) below = Math.max(below, k.number);
+      else above = Math.min(above, k.number);
     }
-    matched.push({ number: owner.number, was: owner.result, files: files.map((f) => f.path) });
-    open.splice(open.indexOf(owner), 1);
-    lastAssigned = owner.number;
+    const capturedAt = files.find((f) => f.capturedAt !== null)?.capturedAt ?? null;
+    unowned.push({
+      files,
+      fits: (p) => p.number > below && p.number < above && (capturedAt === null || p.plannedAt < capturedAt + CAPTURE_PRECISION_MS),
+      // A file closes soon after its press: of equally likely slots, the one planned nearest before it.
+      distance: (p) => (capturedAt === null ? 0 : Math.abs(capturedAt - p.plannedAt)),
+    });
   }
-  return { matched, orphans };
+  const owners = assignInOrder(unowned, open);
+  unowned.forEach((release, r) => {
+    const owner = owners[r];
+    if (owner === undefined) orphans.push(...release.files);
+    else matched.push({ number: owner.number, was: owner.result, files: release.files.map((f) => f.path) });
+  });
+  return { matched: matched.sort((a, b) => a.number - b.number), orphans };
+}
+
+/**
+ * How likely an unsettled slot's press fired, when fewer releases than slots are found: a press cut off by a crash
+ * most likely left; an `ok` press whose file never came surely did; an UNCONFIRMED one was already watched for a
+ * file through its whole press window and showed none.
+ */
+const likelihood = (p: PendingSlot): number => (p.result === 'unknown' ? 3 : p.result === 'ok' ? 2 : 1);
+
+/** A release to place: which slots it can belong to, and how far its capture time lies from a slot's plan. */
+interface Release {
+  fits: (p: PendingSlot) => boolean;
+  distance: (p: PendingSlot) => number;
+}
+
+/**
+ * Gives releases (in numbering order) to slots (in slot order) keeping both orders: as many releases as can be
+ * placed; of those placements the likeliest; then the nearest to their capture times; then the earliest. A small
+ * dynamic programme over (release, first free slot).
+ */
+function assignInOrder(releases: readonly Release[], slots: readonly PendingSlot[]): (PendingSlot | undefined)[] {
+  type Best = { count: number; score: number; distance: number; pick: number }; // pick: slot index, -1 = orphan
+  const memo = new Map<number, Best>();
+  const best = (r: number, from: number): Best => {
+    if (r === releases.length) return { count: 0, score: 0, distance: 0, pick: -1 };
+    const id = r * (slots.length + 1) + from;
+    const hit = memo.get(id);
+    if (hit) return hit;
+    const skip = best(r + 1, from);
+    let choice: Best = { ...skip, pick: -1 };
+    for (let s = from; s < slots.length; s++) {
+      const release = releases[r]!;
+      const slot = slots[s]!;
+      if (!release.fits(slot)) continue;
+      const rest = best(r + 1, s + 1);
+      const next = { count: rest.count + 1, score: rest.score + likelihood(slot), distance: rest.distance + release.distance(slot), pick: s };
+      const better =
+        next.count !== choice.count ? next.count > choice.count : next.score !== choice.score ? next.score > choice.score : next.distance < choice.distance;
+      if (better) choice = next;
+    }
+    memo.set(id, choice);
+    return choice;
+  };
+  const owners: (PendingSlot | undefined)[] = [];
+  for (let r = 0, from = 0; r < releases.length; r++) {
+    const { pick } = best(r, from);
+    owners.push(pick < 0 ? undefined : slots[pick]);
+    if (pick >= 0) from = pick + 1;
+  }
+  return owners;
 }
