@@ -4,7 +4,7 @@
 // `xstate.init` starts, each followed by STATUS events. Columns are copied as the table has them, so the generator
 // follows schema changes by itself.
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startBenchServer } from './server.ts';
@@ -97,8 +97,10 @@ export function copyHistory(from: string): string {
   return to;
 }
 
+/** An empty directory for a history, rebuilt on every bench run. */
 export function historyDir(name: string): string {
   const dir = join(process.env.BENCH_DIR ?? tmpdir(), `skylapse-bench-history-${name}`);
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   return dir;
 }
