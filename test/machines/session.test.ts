@@ -162,6 +162,19 @@ S('an unsettled press the card does not show yet can still be recovered by its l
   assert.equal(snapshot.context.counts, counts({ ok: 1 }));
 });
 
+S('with fewer files than unsettled presses, a press cut off by a crash is likelier to have fired than one already watched in vain', () => {
+  const { facts } = run(
+    [
+      tick(10_000), done(10_001, ['100CANON/IMG_0001.JPG']),
+      tick(11_000), failed(11_400, 'UNCONFIRMED'),
+      tick(12_000), restarted(50, WALL0 + 2_100, WALL0 + 2_000),
+      { type: 'CARD_FILES', at: 1, files: [{ path: '100CANON/IMG_0002.JPG', capturedAt: null }] },
+    ],
+    plan({ totalShots: 10 }),
+  );
+  assert.equal(facts.filter((f) => f.type === 'shot.recovered').map((f) => f.type === 'shot.recovered' && [f.number, f.was]), [[3, 'unknown']]);
+});
+
 S('files on the card that no slot can have made are orphans; files between logged ones go to the slot between them', () => {
   const { facts } = run(
     [
