@@ -21,12 +21,15 @@ interface Row {
 /** Runs the real server for a few seconds (one camera connection, one 10-shot session) to get template rows. */
 async function templates(dir: string): Promise<void> {
   const server = await startBenchServer(dir);
-  const [client] = await connectClients(server.url, 1);
-  await client!.cameraConnected();
-  await client!.request('start_intervalometer', { interval: 0.2, totalShots: 10, title: 'template' });
-  await client!.waitFor((m) => m.type === 'intervalometer_completed' || m.type === 'intervalometer_stopped', 30_000);
-  client!.close();
-  await server.stop();
+  try {
+    const [client] = await connectClients(server.url, 1);
+    await client!.cameraConnected();
+    await client!.request('start_intervalometer', { interval: 0.2, totalShots: 10, title: 'template' });
+    await client!.waitFor((m) => m.type === 'intervalometer_completed' || m.type === 'intervalometer_stopped', 30_000);
+    client!.close();
+  } finally {
+    await server.stop();
+  }
 }
 
 /**
