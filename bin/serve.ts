@@ -4,7 +4,6 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { CcapiCamera } from '../adapters/ccapi-camera.ts';
-import { DiscoveringCamera } from '../adapters/ssdp/discovering-camera.ts';
 import type { SimulatedCamera } from '../adapters/camera-sim/index.ts';
 import { systemClock } from '../adapters/clock.ts';
 import { Controller, type ResumePolicy } from '../app/controller.ts';
@@ -50,7 +49,10 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
   const log = new EventLog(store);
   // `auto` searches by SSDP on every connection attempt, so a camera that came back on a new address is found again.
   const ccapiLogger = logger.child({ component: 'ccapi' });
-  const camera = o.camera === 'auto' ? new DiscoveringCamera({ clock, logger: ccapiLogger }) : new CcapiCamera({ baseUrl, clock, logger: ccapiLogger });
+  const camera =
+    o.camera === 'auto'
+      ? new (await import('../adapters/ssdp/discovering-camera.ts')).DiscoveringCamera({ clock, logger: ccapiLogger }) // SSDP only when asked for
+      : new CcapiCamera({ baseUrl, clock, logger: ccapiLogger });
   const controller = new Controller({
     store,
     log,

@@ -58,6 +58,17 @@ export function readOrphans(file: string, sessionId: string): string[] {
   }
 }
 
+/** Wall time the server logged its last restart or resume of the session: from then on it was running the session. */
+export function lastResumeAt(file: string, sessionId: string): number | undefined {
+  const db = open(file);
+  try {
+    const row = db.prepare("SELECT max(at) AS at FROM events WHERE stream = ? AND type IN ('RESTARTED', 'RESUME')").get(`session:${sessionId}`) as { at: number | null };
+    return row.at ?? undefined;
+  } finally {
+    db.close();
+  }
+}
+
 export function sessionStatus(file: string, sessionId: string): string | undefined {
   const db = open(file);
   try {
