@@ -8,21 +8,23 @@ import { CameraError, type CameraPort, type CameraStatus } from '../machines/cam
 import type { Clock } from '../machines/clock.ts';
 
 /**
- * Sends `{type:'TICK', mono, wall}` once `clock.mono()` reaches the absolute deadline `at` (at once if past).
- * Node's timers can fire a little early against performance.now(), so an early wake-up re-arms for the rest: a slot
- * never fires before its planned time.
+ * Calls `then` once `clock.mono()` has reached `at` (at once if past). Node's timers can fire a little early against
+ * performance.now(), so an early wake-up re-arms for the rest: nothing runs before its time. Returns the cancel.
  */
+function atMono(clock: Clock, at: number, then: () => void): () => void {
+  let handle: unknown;
+  const arm = () => {
+    const now = clock.mono();
+    if (now >= at) then();
+    else handle = clock.setTimeout(arm, Math.max(1, Math.ceil(at - now)));
+  };
+  handle = clock.setTimeout(arm, Math.max(0, at - clock.mono()));
+  return () => clock.clearTimeout(handle);
+}
+
+/** Sends `{type:'TICK', mono, wall}` once `clock.mono()` reaches the absolute deadline `at`, never before. */
 export const deadlineActor = (clock: Clock) =>
-  fromCallback<EventObject, { at: number }>(({ input, sendBack }) => {
-    let handle: unknown;
-    const arm = () => {
-      const now = clock.mono();
-      if (now >= input.at) sendBack({ type: 'TICK', mono: now, wall: clock.wall() });
-      else handle = clock.setTimeout(arm, Math.max(1, Math.ceil(input.at - now)));
-    };
-    handle = clock.setTimeout(arm, Math.max(0, input.at - clock.mono()));
-    return () => clock.clearTimeout(handle);
-  });
+  fromCallback<EventObject, { at: number }>(({ input, sendBack }) => atMono(clock, input.at, () => sendBack({ type: 'TICK', mono: clock.mono(), wall: clock.wall() })));
 
 /** Failures that end a session instead of costing one frame. */
 const FATAL_CODES = new Set(['CARD', 'RELEASE_DISABLED', 'WEDGED']);
@@ -33,8 +35,9 @@ function errorInfo(error: unknown): { code: string; message: string } {
 }
 
 /**
- * One slot's release. A camera that is still (re)connecting gets until the press window closes to be back (a resume
- * right after a restart, a WiFi blip); `cameraReady` answers whether it is, by that deadline.
+ * One slot's release, pressed at its planned time, never before. A camera that is still (re)connecting gets until
+ * the press window closes to be back (a resume right after a restart, a WiFi blip); `cameraReady` answers whether
+ * it is, by that deadline.
  */
 export const shootActor = (camera: CameraPort, clock: Clock, cameraReady: (deadlineMono: number) => Promise<boolean>) =>
   fromPromise<ShotOutput, ShootInput>(async ({ input }) => {
@@ -42,6 +45,8 @@ export const shootActor = (camera: CameraPort, clock: Clock, cameraReady: (deadl
       if (!(await cameraReady(input.pressDeadlineMono))) {
         throw new CameraError('UNREACHABLE', 'the camera was not connected within the press window', true);
       }
+      // The slot was armed early (its TICK logged and announced); the press itself goes at the planned time.
+      await new Promise<void>((resolve) => atMono(clock, input.plannedMono, resolve));
       return await camera.shoot({ tag: input.tag, pressDeadlineMono: input.pressDeadlineMono, fileDeadlineMono: input.fileDeadlineMono });
     } catch (error) {
       const info = errorInfo(error);

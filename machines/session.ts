@@ -86,6 +86,9 @@ export type SessionEvent =
   | { type: 'SAVE'; at: number; title?: string | undefined }
   | { type: 'DISCARD'; at: number };
 
+/** How long before a slot it is armed (logged and announced), so that work is done by the time the press is due. */
+export const ARM_AHEAD_MS = 20;
+
 /** A slot may still be shot until half an interval after its planned time; later it is skipped, never burst. */
 export const lateToleranceMs = (intervalMs: number): number => intervalMs / 2;
 
@@ -363,7 +366,9 @@ export const sessionMachine = setup({
       on: { FILES_LATE: { actions: 'filesLate' } },
       states: {
         waiting: {
-          invoke: { id: 'deadline', src: 'deadline', input: ({ context }) => ({ at: context.nextAt }) },
+          // Armed a little early: the TICK is made durable and announced before the slot, and the shoot actor then
+          // presses at the planned time itself.
+          invoke: { id: 'deadline', src: 'deadline', input: ({ context }) => ({ at: context.nextAt - ARM_AHEAD_MS }) },
           on: {
             TICK: [
               { guard: and(['slotTooLate', 'skipReachesEnd']), target: '#session.completed', actions: ['skipLateSlots', 'endCompleted'] },

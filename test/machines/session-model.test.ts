@@ -7,7 +7,7 @@ import { createActor, fromCallback, fromPromise, type AnyEventObject, type Event
 import { getShortestPaths } from 'xstate/graph';
 import { systemClock } from '../../adapters/clock.ts';
 import { replay } from '../../machines/replay.ts';
-import { SESSION_MACHINE_VERSION, sessionMachine, type SessionInput, type ShotFailure, type ShootInput, type ShotOutput } from '../../machines/session.ts';
+import { ARM_AHEAD_MS, SESSION_MACHINE_VERSION, sessionMachine, type SessionInput, type ShotFailure, type ShootInput, type ShotOutput } from '../../machines/session.ts';
 import { openStore } from '../../store/db.ts';
 import { EventLog } from '../../store/event-log.ts';
 import { JournaledStream, startJournaledActor } from '../../store/journal.ts';
@@ -148,7 +148,7 @@ S('an actor restored from any logged prefix re-arms its deadline from context an
       const h = harness();
       const restored = createActor(h.machine, { input, snapshot: JSON.parse(JSON.stringify(h.machine.getPersistedSnapshot(prefix))) });
       restored.start();
-      if (prefix.matches({ running: 'waiting' })) assert.equal(h.deadlines.at(-1), { at: prefix.context.nextAt }, 'deadline not re-armed from context');
+      if (prefix.matches({ running: 'waiting' })) assert.equal(h.deadlines.at(-1), { at: prefix.context.nextAt - ARM_AHEAD_MS }, 'deadline not re-armed from context');
       for (const event of events.slice(k)) await drive(restored, h, event);
       assert.equal(comparable(restored.getSnapshot()), whole, `restore at step ${k} diverged from the fold of the whole path`);
       restored.stop();
