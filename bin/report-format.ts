@@ -25,8 +25,9 @@ export function formatReport(r: Report): string {
     '  #      planned (UTC)              lateness   latency  result   file',
     ...r.shots.map(
       (s) =>
-        `  ${String(s.number).padEnd(6)} ${s.plannedAtIso.padEnd(26)} ${ms(s.latenessMs).padStart(9)} ${ms(s.latencyMs).padStart(9)}  ${s.result.padEnd(8)} ${s.files.length ? s.files.join(' ') : (s.error?.code ?? s.reason ?? '')}`,
+        `  ${String(s.number).padEnd(6)} ${s.plannedAtIso.padEnd(26)} ${ms(s.latenessMs).padStart(9)} ${ms(s.latencyMs).padStart(9)}  ${s.result.padEnd(8)} ${s.files.length ? s.files.join(' ') : (s.error?.code ?? s.reason ?? '')}${s.recovered ? '  (recovered from the card)' : ''}`,
     ),
+    ...(r.orphanFiles.length ? ['', '  on the card, matching no slot:', ...r.orphanFiles.map((o) => `    ${o.path}${o.capturedAtIso ? `  ${o.capturedAtIso}` : ''}`)] : []),
   ];
   return `${lines.join('\n')}\n`;
 }
