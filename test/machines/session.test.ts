@@ -233,34 +233,6 @@ S('capture time (whole seconds, never before the press) rules out the slots plan
   ]);
 });
 
-S('files on the card that no slot can have made are orphans; files between logged ones go to the slot between them', () => {
-  const { facts } = run(
-    [
-      tick(10_000), done(10_001, ['100CANON/IMG_0001.JPG']),
-      tick(11_000), failed(11_400, 'UNCONFIRMED'),
-      tick(12_000), done(12_001, ['100CANON/IMG_0003.JPG']),
-      { type: 'CARD_FILES', at: 1, files: ['100CANON/IMG_0002.JPG', '100CANON/IMG_0003.JPG', '100CANON/IMG_0004.JPG'].map((path) => ({ path, capturedAt: null })) },
-      { type: 'CARD_FILES', at: 2, files: ['100CANON/IMG_0004.JPG'].map((path) => ({ path, capturedAt: null })) },
-    ],
-    plan({ totalShots: 10 }),
-  );
-  assert.equal(facts.find((f) => f.type === 'shot.recovered'), { type: 'shot.recovered', sessionId: ID, number: 2, was: 'failed', files: ['100CANON/IMG_0002.JPG'] });
-  assert.equal(
-    facts.filter((f) => f.type === 'session.orphan_files'),
-    [{ type: 'session.orphan_files', sessionId: ID, files: [{ path: '100CANON/IMG_0004.JPG', capturedAt: null }] }],
-    'an orphan is reported once, however often the card is read',
-  );
-});
-
-S('a press that surely never reached the camera is never credited with a file', () => {
-  const { facts } = run(
-    [tick(10_000), failed(10_400, 'UNREACHABLE'), tick(11_000), failed(11_400, 'UNREACHABLE'), { type: 'CARD_FILES', at: 1, files: [{ path: '100CANON/IMG_0009.JPG', capturedAt: null }] }],
-    plan({ totalShots: 10 }),
-  );
-  assert.not.ok(facts.some((f) => f.type === 'shot.recovered'));
-  assert.ok(facts.some((f) => f.type === 'session.orphan_files'));
-});
-
 S('a late file goes to its own shot, never to the next one, and is credited once', () => {
   const { snapshot, facts } = run(
     [tick(10_000), done(10_001, []), tick(11_000), done(11_001, []), { type: 'FILES_LATE', number: 1, files: ['100CANON/IMG_0001.CR3', '100CANON/IMG_0001.JPG'] }, { type: 'FILES_LATE', number: 1, files: ['100CANON/IMG_0001.JPG'] }],
