@@ -2,6 +2,7 @@
 // request and carries the camera's own text so logs and the UI can show what the camera said.
 
 import { CameraError, type CameraErrorCode } from '../../machines/camera-port.ts';
+import { CONNECT_TIMEOUT_CODE } from './request.ts';
 
 /** Refusals that clear by themselves within a shot's deadline. */
 const TRANSIENT_503 = new Set(['Device busy', 'During shooting or recording', 'Taken in preparation']);
@@ -73,12 +74,13 @@ const NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
   'UND_ERR_CONNECT_TIMEOUT',
+  CONNECT_TIMEOUT_CODE,
 ]);
 
 /** Failures before any byte of the request could reach the camera. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
-/** Digs the most specific `code` out of undici's `TypeError: fetch failed` → cause chain. */
+/** Digs the most specific `code` out of an error or its `cause` chain (fetch's `TypeError: fetch failed` → cause). */
 function errorCode(err: unknown): string | undefined {
   for (let e: unknown = err, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
     const code = (e as { code?: unknown }).code;
@@ -93,7 +95,7 @@ export function networkError(context: string, err: unknown, timedOut: boolean): 
   if (timedOut) return new CcapiError('TIMEOUT', `${context}: no answer in time`, true, undefined, null);
   const code = errorCode(err);
   const detail = code ?? (err instanceof Error ? err.message : String(err));
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (code === CONNECT_TIMEOUT_CODE || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return new CcapiError('TIMEOUT', `${context}: connect timed out`, true, undefined, null, 'not-sent');
   }
   if (code !== undefined && NOT_SENT_CODES.has(code)) {

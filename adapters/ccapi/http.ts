@@ -1,12 +1,16 @@
-// HTTP to one camera. Two undici Agents, one socket each: the event long poll gets its own lane so commands never
-// queue behind a 30 s poll, and the camera sees at most two connections (docs/camera-notes.md). Requests on the
-// command lane are scheduled by priority (command-lane.ts).
+// HTTP to one camera. Two keep-alive node:http(s) Agents, one socket each: the event long poll gets its own lane so
+// commands never queue behind a 30 s poll, and the camera sees at most two connections (docs/camera-notes.md).
+// Requests on the command lane are scheduled by priority (command-lane.ts).
 // The camera's self-signed certificate is accepted on these agents only, never process-wide (docs/decisions.md §7).
 
-import { Agent, fetch } from 'undici';
+import type { Agent } from 'node:http';
 import type { Logger } from 'pino';
 import { CommandLane, type Priority } from './command-lane.ts';
 import { httpError, networkError, protocolError, CcapiError } from './errors.ts';
+import { keepAliveAgent, rawRequest, RequestTimeoutError } from './request.ts';
+
+/** An idle camera socket is kept this long (undici's default, which this replaced), or less when the camera says. */
+const IDLE_MS = 4_000;
 
 export type Lane = 'command' | 'poll';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -23,23 +27,36 @@ export interface RequestOptions {
 }
 
 export class CcapiHttp {
-  private readonly agents: Record<Lane, Agent>;
+  /** Per lane and scheme (a ver100 body's absolute URLs could name the other one), made when first used. */
+  private readonly agents = new Map<string, Agent>();
+  private readonly base: URL;
+  /** Aborts everything in flight at close(), as destroying undici's agents did. */
+  private readonly closing = new AbortController();
   readonly commands = new CommandLane();
 
   constructor(
     /** CCAPI root, e.g. `http://192.168.4.2:8080/ccapi`. */
     readonly baseUrl: string,
     private readonly logger?: Logger,
-    connectTimeoutMs = 5_000,
+    private readonly connectTimeoutMs = 5_000,
   ) {
-    const make = () =>
-      new Agent({ connections: 1, pipelining: 1, connect: { rejectUnauthorized: false, timeout: connectTimeoutMs } });
-    this.agents = { command: make(), poll: make() };
+    this.base = new URL(baseUrl);
   }
 
   /** Absolute URL for a camera path (`/ccapi/ver100/...`) or an already absolute URL. */
   url(path: string): string {
-    return new URL(path, this.baseUrl).toString();
+    return new URL(path, this.base).toString();
+  }
+
+  private agent(lane: Lane, url: URL): Agent {
+    const key = `${lane} ${url.protocol}`;
+    let agent = this.agents.get(key);
+    if (!agent) {
+      const secure = url.protocol === 'https:';
+      agent = keepAliveAgent({ secure, maxSockets: 1, connectTimeoutMs: this.connectTimeoutMs, idleMs: IDLE_MS, rejectUnauthorized: false });
+      this.agents.set(key, agent);
+    }
+    return agent;
   }
 
   /** Sends one request and returns the parsed JSON body (`{}` when empty); every failure is a CcapiError. */
@@ -51,27 +68,29 @@ export class CcapiHttp {
   }
 
   private async send(lane: Lane, method: HttpMethod, path: string, opts: RequestOptions, preempt?: AbortSignal): Promise<unknown> {
-    const timeout = AbortSignal.timeout(opts.timeoutMs);
-    const signal = AbortSignal.any([timeout, ...(opts.signal ? [opts.signal] : []), ...(preempt ? [preempt] : [])]);
+    if (this.closing.signal.aborted) throw closedError(opts.context);
     const hasBody = opts.body !== undefined;
     const started = performance.now(); // for the debug log only
     let status: number;
     let text: string;
     try {
-      const res = await fetch(this.url(path), {
+      const url = new URL(path, this.base);
+      const res = await rawRequest(url, this.agent(lane, url), {
         method,
-        dispatcher: this.agents[lane],
-        signal,
+        timeoutMs: opts.timeoutMs,
+        signals: [this.closing.signal, opts.signal, preempt],
         headers: hasBody ? { 'content-type': 'application/json', accept: 'application/json' } : { accept: 'application/json' },
         body: hasBody ? JSON.stringify(opts.body) : undefined,
       });
       status = res.status;
-      text = await res.text();
+      text = res.text;
     } catch (err) {
-      if ((opts.signal?.aborted || preempt?.aborted) && !timeout.aborted) {
+      const timedOut = err instanceof RequestTimeoutError;
+      if ((opts.signal?.aborted || preempt?.aborted) && !timedOut) {
         throw new CcapiError('UNREACHABLE', `${opts.context}: cancelled`, true, undefined, null);
       }
-      const e = networkError(opts.context, err, timeout.aborted);
+      if (this.closing.signal.aborted && !timedOut) throw closedError(opts.context);
+      const e = networkError(opts.context, err, timedOut);
       this.logger?.debug({ lane, method, path, code: e.code, err: e.message }, 'ccapi request failed');
       throw e;
     }
@@ -99,7 +118,14 @@ export class CcapiHttp {
 
   /** Drops both connections, aborting anything in flight and refusing anything queued. */
   async close(): Promise<void> {
+    this.closing.abort();
     this.commands.close();
-    await Promise.all([this.agents.command.destroy(), this.agents.poll.destroy()]);
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
   }
+}
+
+/** A request cut off or refused because close() was called: it may have reached the camera. */
+function closedError(context: string): CcapiError {
+  return new CcapiError('UNREACHABLE', `${context}: camera connection closed`, true, undefined, null);
 }

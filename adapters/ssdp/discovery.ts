@@ -6,10 +6,11 @@
 
 import dgram from 'node:dgram';
 import type { Logger } from 'pino';
-import { Agent, fetch } from 'undici';
+import type { Agent } from 'node:http';
 import { CameraError } from '../../machines/camera-port.ts';
 import type { Clock } from '../../machines/clock.ts';
 import { systemClock } from '../clock.ts';
+import { BodyTooLargeError, keepAliveAgent, rawRequest } from '../ccapi/request.ts';
 import { parseDescription, type CameraDescription } from './description.ts';
 import { selectInterfaces, type SsdpInterface } from './interfaces.ts';
 import { buildMSearch, isCanonCamera, parseSsdp, SSDP_ADDRESS, SSDP_PORT, CANON_SERVICE_TYPE } from './messages.ts';
@@ -71,7 +72,8 @@ export class SsdpWatcher {
   private readonly listeners = new Set<(e: WatcherEvent) => void>();
   private readonly problemLog: string[] = [];
   private readonly abort = new AbortController();
-  private readonly agent = new Agent({ connections: 2, keepAliveTimeout: 1_000, connect: { timeout: 3_000 } });
+  /** Per scheme, made when first used; certificates are verified as usual. */
+  private readonly agents = new Map<string, Agent>();
   private searchSockets: SearchSocket[] = [];
   private passiveSocket: dgram.Socket | null = null;
   private state: 'new' | 'starting' | 'started' | 'closed' = 'new';
@@ -192,7 +194,7 @@ export class SsdpWatcher {
     this.searchSockets = [];
     this.passiveSocket = null;
     await Promise.all(sockets.map(closeSocket));
-    await this.agent.close().catch(() => undefined);
+    for (const agent of this.agents.values()) agent.destroy();
     this.listeners.clear();
   }
 
@@ -276,20 +278,26 @@ export class SsdpWatcher {
   private async fetchDescription(location: string): Promise<string> {
     const url = new URL(location);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`LOCATION is not http(s): ${location}`);
-    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.opts.descriptionTimeoutMs ?? 3_000)]);
-    const res = await fetch(url, { dispatcher: this.agent, signal, headers: { accept: 'text/xml, application/xml' } });
-    if (res.status !== 200) {
-      await res.body?.cancel();
-      throw new Error(`HTTP ${res.status}`);
+    let agent = this.agents.get(url.protocol);
+    if (!agent) {
+      agent = keepAliveAgent({ secure: url.protocol === 'https:', maxSockets: 2, connectTimeoutMs: 3_000, idleMs: 1_000 });
+      this.agents.set(url.protocol, agent);
     }
-    const length = Number(res.headers.get('content-length') ?? 0);
-    if (length > MAX_DESCRIPTION_BYTES) {
-      await res.body?.cancel();
-      throw new Error(`description of ${length} bytes is too large`);
+    let res;
+    try {
+      res = await rawRequest(url, agent, {
+        method: 'GET',
+        signals: [this.abort.signal],
+        timeoutMs: this.opts.descriptionTimeoutMs ?? 3_000,
+        headers: { accept: 'text/xml, application/xml' },
+        maxBytes: MAX_DESCRIPTION_BYTES,
+      });
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) throw new Error(`description of ${err.bytes} bytes is too large`);
+      throw err;
     }
-    const text = await res.text();
-    if (text.length > MAX_DESCRIPTION_BYTES) throw new Error(`description of ${text.length} characters is too large`);
-    return text;
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    return res.text;
   }
 
   private async openSearchSocket(iface: SsdpInterface): Promise<dgram.Socket> {

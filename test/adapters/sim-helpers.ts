@@ -1,9 +1,9 @@
 // Shared by the adapter tests: raw HTTP to the simulator on loopback, and a generous wait for a condition.
-import { Agent, fetch } from 'undici';
+import { keepAliveAgent, rawRequest } from '../../adapters/ccapi/request.ts';
 
 // Shared by every test file in a run, so never closed: idle sockets go after 100 ms and the sims close theirs.
-// headersTimeout keeps a test that forgot to advance a ManualClock from hanging for undici's default 300 s.
-const agent = new Agent({ keepAliveTimeout: 100, headersTimeout: 10_000 });
+// The 10 s limit keeps a test that forgot to advance a ManualClock from hanging.
+const agent = keepAliveAgent({ secure: false, maxSockets: Infinity, connectTimeoutMs: 10_000, idleMs: 100 });
 
 export async function call(
   url: string,
@@ -11,14 +11,13 @@ export async function call(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(url, {
+  const res = await rawRequest(new URL(url), agent, {
     method,
-    dispatcher: agent,
     headers,
+    timeoutMs: 10_000,
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
-  const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) : null };
+  return { status: res.status, json: res.text ? JSON.parse(res.text) : null };
 }
 
 /** Waits (real time, generously) until `cond` holds; fails the test if it never does. */
