@@ -1,7 +1,7 @@
 // The wire protocol: the one source of truth for docs/protocol.md (a test keeps the two in step).
 // Client → server: {type, id?, data?}. Each command gets exactly one reply, operation_result or error.
 // Server → clients: broadcasts {type, seq, timestamp, data}, seq being the stored fact's global position.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ERROR_CODES = [
   'INVALID_JSON',

@@ -3,7 +3,7 @@
 // its card (and numbering) across skylapse restarts, as a real card does.
 
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export interface CardEntry {
   /** `100CANON/IMG_0001.JPG` (folder/name, as under the storage's contents path). */

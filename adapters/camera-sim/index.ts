@@ -5,7 +5,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../../machines/clock.ts';
 import { systemClock } from '../clock.ts';
 import { DEFAULT_TIMINGS, SimBody, type SimModes, type SimState, type SimTimings } from './body.ts';

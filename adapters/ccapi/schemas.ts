@@ -1,7 +1,7 @@
 // Shapes of the CCAPI answers skylapse reads (docs/camera-notes.md §8–§13). Lenient where bodies differ (AC power
 // gives empty battery strings, keys may be missing); anything else unexpected becomes a PROTOCOL error.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { protocolError } from './errors.ts';
 
 const str = z.string().default('');
