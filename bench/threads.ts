@@ -1,6 +1,6 @@
 // Diagnostics, not a figure: where the server's CPU goes during the footprint bench's 0.5 s session, per thread
 // (main, V8 workers, libuv pool) and user/system, from /proc. `node --import tsx bench/threads.ts [--instant]`.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { freshDir } from './figures.ts';
 import { startBenchServer } from './server.ts';
 import { connectClients } from './ws.ts';
@@ -24,7 +24,8 @@ function threads(pid: number): Map<string, { user: number; sys: number }> {
   return out;
 }
 
-const server = await startBenchServer(freshDir());
+const dir = freshDir();
+const server = await startBenchServer(dir);
 try {
   if (instant) {
     const origin = new URL(server.simUrl!).origin;
@@ -52,4 +53,5 @@ try {
   clients.forEach((x) => x.close());
 } finally {
   await server.stop();
+  rmSync(dir, { recursive: true, force: true });
 }
