@@ -4,6 +4,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { untilListening } from '../test/helpers/process.ts';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 /** The command line the benches start: the shipped entry point under plain node. BENCH_CLI overrides it (e.g. to time an older tree). */
@@ -29,32 +30,9 @@ export async function startBenchServer(dataDir: string, extra: string[] = [], en
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   // The port is 0, so the bench learns it from the 'listening' log line (info, the production level).
-  const port = await new Promise<number>((resolve, reject) => {
-    let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`server did not listen within 60 s\n${stderr}`)), 60_000);
-    child.stdout.on('data', (d: Buffer) => {
-      buffer += d;
-      for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        try {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          logs.push(entry);
-          if (entry.msg === 'listening') {
-            clearTimeout(timer);
-            resolve(entry.port as number);
-          }
-        } catch {
-          // not a log line
-        }
-      }
-    });
-    void exited.then((code) => reject(new Error(`server exited (${code}) before listening\n${stderr}`)));
-  });
+  const port = await untilListening(child, logs, 60_000);
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);

@@ -18,19 +18,16 @@ export interface Server {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startServer(dataDir: string, extra: string[] = []): Promise<Server> {
-  const child = spawn(process.execPath, [...cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, ...extra], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: Record<string, unknown>[] = [];
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+/**
+ * Collects a spawned `skylapse serve`'s pino log lines into `logs` (for as long as it runs) and resolves with the port
+ * of its `listening` line; rejects if it exits first or does not listen within `timeoutMs`. The bench uses it too.
+ */
+export function untilListening(child: ChildProcessByStdio<null, Readable, Readable>, logs: Record<string, unknown>[], timeoutMs: number): Promise<number> {
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d));
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start within 30 s\n${stderr}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`server did not listen within ${timeoutMs / 1000} s\n${stderr}`)), timeoutMs);
     child.stdout.on('data', (d: Buffer) => {
       buffer += d;
       for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
@@ -41,19 +38,30 @@ export function startServer(dataDir: string, extra: string[] = []): Promise<Serv
           logs.push(entry);
           if (entry.msg === 'listening') {
             clearTimeout(timer);
-            const port = entry.port as number;
-            resolve({ port, url: `http://127.0.0.1:${port}`, child, logs, exited });
+            resolve(entry.port as number);
           }
         } catch {
           // not a log line
         }
       }
     });
-    void exited.then(({ code, signal }) => {
+    child.on('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`server exited (${code ?? signal}) before listening\n${stderr}`));
     });
   });
+}
+
+export async function startServer(dataDir: string, extra: string[] = []): Promise<Server> {
+  const child = spawn(process.execPath, [...cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, ...extra], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const port = await untilListening(child, logs, 30_000);
+  return { port, url: `http://127.0.0.1:${port}`, child, logs, exited };
 }
 
 export async function stopServer(server: Server, signal: NodeJS.Signals = 'SIGTERM') {
