@@ -7,7 +7,7 @@ import { CcapiClient } from '../../adapters/ccapi/client.ts';
 import { EventWatcher } from '../../adapters/ccapi/events.ts';
 import { CcapiHttp } from '../../adapters/ccapi/http.ts';
 import { systemClock } from '../../adapters/clock.ts';
-import { call, ccapi, until } from './sim-helpers.ts';
+import { call, caught, ccapi, until } from './sim-helpers.ts';
 
 const S = suite('ccapi camera against the simulator');
 
@@ -37,16 +37,6 @@ const deadlines = (pressMs = 2_000, fileMs = 5_000) => ({
   pressDeadlineMono: now() + pressMs,
   fileDeadlineMono: now() + fileMs,
 });
-
-async function caught(p: Promise<unknown>): Promise<CameraError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof CameraError) return err;
-    throw err;
-  }
-  throw new Error('expected a CameraError');
-}
 
 S('connect: device information and status', async () => {
   const { sim, camera } = await rig();

@@ -3,11 +3,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CardFile, LateFiles } from '../../machines/camera-port.ts';
-import { CameraError } from '../../machines/camera-port.ts';
 import { CcapiCamera } from '../../adapters/ccapi-camera.ts';
 import { startSimulator, type SimulatedCamera, type SimulatorOptions } from '../../adapters/camera-sim/index.ts';
 import { systemClock } from '../../adapters/clock.ts';
-import { until } from './sim-helpers.ts';
+import { caught, until } from './sim-helpers.ts';
 
 const S = suite('shot evidence and file attribution');
 
@@ -36,16 +35,6 @@ const request = (number: number, pressMs = 3_000, fileMs = 6_000) => ({
   pressDeadlineMono: now() + pressMs,
   fileDeadlineMono: now() + fileMs,
 });
-
-async function caught(p: Promise<unknown>): Promise<CameraError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof CameraError) return err;
-    throw err;
-  }
-  throw new Error('expected a CameraError');
-}
 
 S('dropAfterFire: the lost answer is not pressed again; the file confirms the shot', async () => {
   const { sim, camera } = await rig();

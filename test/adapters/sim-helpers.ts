@@ -1,5 +1,7 @@
-// Shared by the adapter tests: raw HTTP to the simulator on loopback, and a generous wait for a condition.
+// Shared by the adapter tests: raw HTTP to the simulator on loopback, a generous wait for a condition, and the
+// CameraError a promise rejects with.
 import { keepAliveAgent, rawRequest } from '../../adapters/ccapi/request.ts';
+import { CameraError } from '../../machines/camera-port.ts';
 
 // Shared by every test file in a run, so never closed: idle sockets go after 100 ms and the sims close theirs.
 // The 10 s limit keeps a test that forgot to advance a ManualClock from hanging.
@@ -30,3 +32,14 @@ export async function until(cond: () => boolean, what: string, timeoutMs = 5_000
 }
 
 export const ccapi = (base: string, path: string) => base.replace(/\/ccapi$/, '') + path;
+
+/** The CameraError `p` rejects with; fails the test if it resolves or rejects with anything else. */
+export async function caught(p: Promise<unknown>): Promise<CameraError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof CameraError) return err;
+    throw err;
+  }
+  throw new Error('expected a CameraError');
+}
