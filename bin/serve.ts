@@ -11,6 +11,7 @@ import { openStore } from '../store/db.ts';
 import { EventLog } from '../store/event-log.ts';
 import { acquireDataDirLock } from '../store/lock.ts';
 import { buildHttp } from '../transport/http.ts';
+import { pageUrls } from '../transport/page-urls.ts';
 import { attachWebSocket } from '../transport/ws.ts';
 
 export interface ServeOptions {
@@ -72,6 +73,9 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl }, 'listening');
+  // For the person at the terminal: where a phone on the Pi's network opens the page.
+  const urls = pageUrls(o.host, port);
+  logger.info({ urls }, `open the page on a phone at ${urls.join(' or ')}`);
 
   return {
     port,

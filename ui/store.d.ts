@@ -16,6 +16,8 @@ export interface ActivityEntry {
   seq?: number;
   level: 'info' | 'ok' | 'warn' | 'error';
   text: string;
+  /** The code and the raw message behind an error line, for its details toggle. */
+  detail?: string;
   key?: string;
   shot?: ActivityShot;
   count: number;
@@ -37,6 +39,7 @@ export interface UiState {
   live: boolean;
   lastSeq: number | null;
   syncedAt: number | null;
+  lostAt: number | null;
   clientId: string | null;
   availableCommands: string[];
   clockOffsetMs: number;

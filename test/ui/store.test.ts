@@ -161,7 +161,8 @@ S('activity is capped, merges repeats, and marks errors', () => {
   assert.is(s.activity[0]!.count, 4);
   for (let i = 6; i < 40; i++) s = reduce(s, bc(i, 'photo_taken', { sessionId: SID, shot: shot(i, i % 2 ? 'failed' : 'ok'), session: session() }));
   assert.is(s.activity.length, ACTIVITY_LIMIT);
-  assert.ok(s.activity.some((e) => e.level === 'error' && /Shot #\d+ failed: TIMEOUT/.test(e.text)));
+  // The line says it for people; the code and the camera's words stay in its details.
+  assert.ok(s.activity.some((e) => e.level === 'error' && /Shot #\d+ failed: Camera took too long/.test(e.text) && /^TIMEOUT: /.test(e.detail ?? '')));
   s = reduce(s, bc(40, 'camera_disconnected', { camera: camera('reconnecting'), reason: { code: 'UNREACHABLE', message: 'gone' } }));
   assert.is(s.activity[0]!.level, 'error');
 });
