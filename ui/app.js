@@ -36,6 +36,7 @@ function dispatch(msg) {
   state = reduce(state, msg, Date.now());
   if (state === before) return;
   refreshShotPages(msg);
+  followSlots(msg);
   for (const entry of state.activity) {
     if (entry.n > before.activityN && entry.level === 'error') toast('error', 'Controller', entry.text, entry.detail);
   }
@@ -53,6 +54,48 @@ function refreshShotPages(msg) {
       : x,
   );
   p.version++;
+}
+
+/**
+ * The shown session's slots for its charts: loaded a page at a time when the session (or a fresh welcome) shows up,
+ * then kept by the broadcasts. Slot number → {result, reason, latenessMs}.
+ */
+const SLOT_PAGE = 500;
+function followSlots(msg) {
+  const s = state.session;
+  if (!s) return;
+  if (msg.type === 'welcome' || ui.slots?.sessionId !== s.sessionId) {
+    loadSlots(s.sessionId);
+    return;
+  }
+  const slots = ui.slots;
+  const d = msg.data ?? {};
+  const put = (number, slot) => slots.byNumber.set(number, { ...slots.byNumber.get(number), ...slot });
+  if (msg.type === 'photo_taken' && d.sessionId === s.sessionId && d.shot) put(d.shot.number, d.shot);
+  else if (msg.type === 'shot_updated' && d.sessionId === s.sessionId && d.recovered) put(d.number, { result: 'ok', recovered: true });
+  else if (msg.type === 'intervalometer_update' && d.session?.sessionId === s.sessionId && d.skipped?.first) {
+    for (let k = 0; k < d.skipped.count; k++) put(d.skipped.first.number + k, { result: 'skipped', reason: d.skipped.reason, latenessMs: null });
+  } else return;
+  slots.version++;
+}
+
+async function loadSlots(sessionId) {
+  const slots = { sessionId, byNumber: new Map(), version: 0 };
+  ui.slots = slots;
+  for (let from = 1; from !== null && ui.slots === slots; ) {
+    let reply;
+    try {
+      reply = await conn.request('get_session_shots', { sessionId, fromNumber: from, limit: SLOT_PAGE });
+    } catch {
+      return; // not connected any more: the next welcome loads again
+    }
+    if (ui.slots !== slots) return;
+    // Broadcasts that arrived meanwhile are newer than the page: they win.
+    for (const shot of reply.shots ?? []) if (!slots.byNumber.has(shot.number)) slots.byNumber.set(shot.number, shot);
+    from = reply.nextFromNumber ?? null;
+    slots.version++;
+    draw();
+  }
 }
 
 function draw() {

@@ -12,6 +12,7 @@ import {
   plural,
   shotRowText,
 } from './format.js';
+import { lineChart, percentile, slotStrip, stripCounts } from './charts.js';
 import { explainError } from './explain.js';
 import { resumeText } from './store.js';
 
@@ -81,6 +82,7 @@ export function render(state, conn, ui, now) {
 
   renderUnsaved(state, conn, ui);
   renderSession(state, conn, ui);
+  renderCharts(state, ui);
   renderStart(state, conn, ui);
   renderActivity(state);
   tick(state, conn, ui, now);
@@ -202,6 +204,48 @@ function renderSession(state, conn, ui) {
   text($('session-announce'), `${s.title || 'Session'} ${s.state}. ${c.ok} shots taken, ${c.failed} failed${unknown}.${next}${held}`);
 }
 
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** A chart tree from charts.js → SVG elements (attributes are numbers and fixed names only). */
+function svgNode(tree) {
+  const el = document.createElementNS(SVG_NS, tree.tag);
+  for (const [k, v] of Object.entries(tree.attrs ?? {})) el.setAttribute(k, String(v));
+  for (const child of tree.children ?? []) el.append(svgNode(child));
+  return el;
+}
+
+/** The shown session's slot strip and lateness line, redrawn only when its slots changed. */
+function renderCharts(state, ui) {
+  const s = state.session;
+  const slots = s && ui.slots?.sessionId === s.sessionId ? ui.slots : null;
+  const box = $('session-charts');
+  show(box, slots && slots.byNumber.size > 0);
+  if (!slots || slots.byNumber.size === 0) return;
+  const seen = Math.max(0, ...slots.byNumber.keys());
+  const total = s.totalShots ?? Math.max(seen, (s.nextShotNumber ?? 1) - 1);
+  const key = `${s.sessionId}:${slots.version}:${total}`;
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+
+  const strip = svgNode(slotStrip(slots.byNumber, total));
+  const c = stripCounts(slots.byNumber, total);
+  const legend = [`${c.ok} taken`, c.failed && `${c.failed} failed`, c.unknown && `${c.unknown} unknown`, c.skipped && `${c.skipped} skipped`, c.held && `${c.held} held or offline`, s.totalShots && c.pending && `${c.pending} to go`]
+    .filter(Boolean)
+    .join(' · ');
+  strip.setAttribute('aria-label', `Slots of the session: ${legend}`);
+  $('session-strip').replaceChildren(strip);
+  text($('strip-legend'), legend);
+
+  const late = [...slots.byNumber.entries()].filter(([, x]) => x.result === 'ok' && Number.isFinite(x.latenessMs)).sort((a, b) => a[0] - b[0]);
+  const chart = lineChart(late.map(([number, x]) => ({ x: number, y: x.latenessMs })));
+  const values = late.map(([, x]) => x.latenessMs);
+  const ms = (v) => (v === null ? '—' : v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`);
+  const lateText = values.length ? `p50 ${ms(percentile(values, 50))} · p99 ${ms(percentile(values, 99))} · max ${ms(Math.max(...values))}` : 'no frame yet';
+  const svg = svgNode(chart.tree);
+  svg.setAttribute('aria-label', `Trigger lateness per shot: ${lateText}`);
+  $('session-late-chart').replaceChildren(svg);
+  text($('late-legend'), lateText);
+}
+
 /** The last slot for the "Last file" cell: its files, or what became of it. */
 function lastShotText(last) {
   if (last.result === 'ok') return `${fileNames(last.files) ?? 'no file reported'}${last.recovered ? ' (confirmed by the card)' : ''}`;
@@ -277,7 +321,7 @@ function renderActivity(state) {
 export function tick(state, conn, ui, now) {
   const link = $('link');
   link.dataset.phase = conn.phase === 'open' && !state.live ? 'connecting' : conn.phase;
-  if (conn.phase === 'open') text(link, state.live ? 'Controller connected' : 'Syncing…');
+  if (conn.phase === 'open') text(link, state.live ? 'Controller up' : 'Syncing…');
   else if (conn.phase === 'connecting') text(link, conn.attempt ? `Controller: reconnecting… (try ${conn.attempt + 1})` : 'Connecting…');
   else text(link, `Controller down: retry in ${Math.max(0, Math.ceil((conn.retryAt - now) / 1000))} s`);
 
