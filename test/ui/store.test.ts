@@ -134,7 +134,8 @@ S('session broadcasts replace the session; photo_taken carries camera or session
   s = reduce(s, bc(5, 'intervalometer_stopped', { session: session({ ...counts(1, 0, 2), state: 'failed', running: false }), reason: 'failed', error: { code: 'CARD', message: 'card full' } }));
   assert.is(s.session?.state, 'failed');
   assert.is(s.activity[0]!.level, 'error');
-  assert.match(s.activity[0]!.text, /CARD: card full/);
+  assert.match(s.activity[0]!.text, /cannot write to its card/);
+  assert.is(s.activity[0]!.detail, 'CARD: card full');
   assert.match(s.activity[0]!.text, /\(1 taken, 0 failed, 2 skipped\)$/);
   const photo = { triggeredAt: 1, latencyMs: 90, attempts: 1, files: ['100CANON/IMG_9.CR3', '100CANON/IMG_9.JPG'] };
   s = reduce(s, bc(6, 'photo_taken', { sessionId: null, photo, camera: camera('connected', { lastPhoto: photo }) }));
