@@ -21,6 +21,7 @@ export const HANDLED_BROADCASTS = [
   'unsaved_session_found',
   'report_saved',
   'session_discarded',
+  'camera_ip_changed',
 ];
 
 export function initialState() {
@@ -117,6 +118,7 @@ function apply(state, type, d, at) {
     case 'camera_connected':
     case 'camera_disconnected':
     case 'camera_status':
+    case 'camera_ip_changed':
       return d.camera ? { ...state, camera: d.camera } : state;
     case 'photo_taken':
       return withSession(d.camera ? { ...state, camera: d.camera } : state, d.session);
@@ -216,6 +218,8 @@ export function describe(state, type, d) {
       return { level: 'ok', text: `Camera connected: ${cam?.info?.productname ?? 'camera'}${cam?.simulated ? ' (SIMULATED)' : ''}` };
     case 'camera_disconnected':
       return { level: 'error', text: `Camera lost: ${errText(d.reason ?? cam?.lastError)}` };
+    case 'camera_ip_changed':
+      return { level: 'warn', text: `Camera moved from ${d.oldIP} to ${d.newIP}; reconnecting` };
     case 'camera_status': {
       const bad = cam && cam.state !== 'connected' && cam.lastError;
       const attempt = cam?.attempt ? ` (attempt ${cam.attempt})` : '';
