@@ -302,4 +302,57 @@ test('skylapse serve --camera auto finds the camera and connects', async () => {
   }
 });
 
+test('the camera moves mid-session (--camera auto): camera_ip_changed, reconnected there, the session goes on with no slot shot twice or lost', async () => {
+  await camera?.stop('SIGKILL'); // the previous test's camera, at CAM_IP_MOVED
+  const FROM = CAM_IP_MOVED;
+  const TO = '10.77.0.4';
+  const moving = new NsProcess(CAM_NS, 'moving-camera.ts', [FROM]);
+  camera = moving;
+  await moving.wait((l) => l.ready === true, 'the moving camera');
+  const dataDir = mkdtempSync(join(tmpdir(), 'skylapse-move-'));
+  const server = new NsProcess(CTL_NS, 'serve.ts', [dataDir]);
+  const ws = (type: string) => (l: Record<string, unknown>) => (l.ws as { type?: string } | undefined)?.type === type;
+  const send = (p: NsProcess, line: unknown) => p.child.stdin.write(JSON.stringify(line) + '\n');
+  try {
+    await server.wait(ws('camera_connected'), 'serve --camera auto connecting', 30_000);
+    // Long enough that the outage (the press in flight to the old address fails, then the reconnect) leaves frames.
+    const total = 40;
+    send(server, { send: { type: 'start_intervalometer', id: 'start', data: { interval: 1, totalShots: total } } });
+    const started = await server.wait((l) => (l.ws as { id?: string } | undefined)?.id === 'start', 'the start reply');
+    assert.is((started.ws as { success?: boolean }).success, true, JSON.stringify(started));
+    // A few frames where it is, then Wi-Fi drops (no byebye) and it rejoins with a new address.
+    await server.wait((l) => ws('photo_taken')(l) && (l.ws as { data: { shot: { number: number } } }).data.shot.number >= 3, 'three frames');
+    send(moving, { cmd: 'drop' });
+    await moving.wait((l) => l.dropped === true, 'SSDP dropped');
+    for (const step of [
+      ['-n', CAM_NS, 'addr', 'del', `${FROM}/24`, 'dev', CAM_IF],
+      ['-n', CAM_NS, 'addr', 'add', `${TO}/24`, 'dev', CAM_IF],
+      ['-n', CAM_NS, 'route', 'replace', '224.0.0.0/4', 'dev', CAM_IF],
+    ]) {
+      const r = ip(...step);
+      assert.ok(r.ok, r.err);
+    }
+    send(moving, { cmd: 'announce', address: TO });
+    const changed = await server.wait(ws('camera_ip_changed'), 'camera_ip_changed', 20_000);
+    const data = (changed.ws as { data: { uuid: string; oldIP: string; newIP: string } }).data;
+    assert.equal({ uuid: data.uuid, oldIP: data.oldIP, newIP: data.newIP }, { uuid: UUID, oldIP: FROM, newIP: TO });
+    const back = await server.wait((l) => ws('camera_connected')(l) && (l.ws as { seq: number }).seq > (changed.ws as { seq: number }).seq, 'reconnected at the new address', 30_000);
+    assert.is((back.ws as { data: { camera: { baseUrl: string } } }).data.camera.baseUrl, `http://${TO}:8080/ccapi`);
+    await server.wait(ws('intervalometer_completed'), 'the session to complete', 60_000);
+
+    send(server, { send: { type: 'get_session_shots', id: 'shots', data: { sessionId: (started.ws as { data: { session: { sessionId: string } } }).data.session.sessionId, limit: 500 } } });
+    const reply = await server.wait((l) => (l.ws as { id?: string } | undefined)?.id === 'shots', 'the shot list');
+    const shots = (reply.ws as { data: { shots: { number: number; result: string; files: string[] }[] } }).data.shots;
+    assert.equal(shots.map((x) => x.number), Array.from({ length: total }, (_, i) => i + 1)); // every slot recorded once
+    const files = shots.flatMap((x) => x.files);
+    assert.is(new Set(files).size, files.length); // no frame claimed twice
+    const okAfterMove = shots.filter((x) => x.result === 'ok' && x.number > 3);
+    const timeline = server.lines.map((l) => l.ws as { type: string; timestamp?: string } | undefined).filter((m) => m?.timestamp).map((m) => `${m?.timestamp?.slice(17, 23)} ${m?.type}`);
+    assert.ok(okAfterMove.length > 0, `no frame after the move: ${JSON.stringify(shots.map((x) => x.result))}\n${timeline.join('\n')}`);
+  } finally {
+    await server.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
 S.run();
