@@ -193,7 +193,9 @@ export class DiscoveringCamera implements CameraPort {
       this.setInner(null);
       if (old) {
         this.log?.info({ from: old.baseUrl, to: url }, 'camera address changed');
-        await old.close();
+        // Not awaited: closing waits for a press in flight to the old address, which only ends at its deadline, and
+        // the camera is reachable at the new one now.
+        void old.close().catch((err: unknown) => this.log?.warn({ err: errMessage(err), url: old.baseUrl }, 'closing the camera at its old address failed'));
       }
       if (generation !== this.generation) throw cancelled();
       this.setInner(this.opts.createCamera?.(url) ?? this.makeCamera(url));
