@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Actor, SnapshotFrom } from 'xstate';
+import { CameraAddress } from './camera-address.ts';
 import { connectActor, deadlineActor, monitorActor, shootActor } from '../adapters/machine-actors.ts';
 import { CAMERA_MACHINE_VERSION, cameraMachine, type CameraMachine } from '../machines/camera.ts';
 import { cameraFacts } from '../machines/camera-facts.ts';
@@ -64,6 +65,8 @@ export class Controller {
   /** Shots waiting for the camera to (re)connect, until their press window closes. */
   private readonly readyWaiters = new Set<() => void>();
   private photoInFlight = false;
+  /** Where the camera is: connect_to_ip, moves heard by SSDP, rediscovery. */
+  readonly cameraAddress: CameraAddress;
 
   constructor(private readonly o: ControllerOptions) {
     const { camera, clock } = o;
@@ -74,6 +77,14 @@ export class Controller {
         monitor: monitorActor(camera, clock, { intervalMs: o.statusIntervalMs ?? 10_000, logger: o.logger }),
         deadline,
       },
+    });
+    this.cameraAddress = new CameraAddress({
+      camera,
+      clock,
+      logger: o.logger,
+      retarget: (event) => this.camera?.actor.send(event),
+      reconnect: () => this.camera?.actor.send({ type: 'RECONNECT', mono: clock.mono() }),
+      holder: () => ({ sessionId: this.active?.journal.snapshot?.context.plan.id ?? null, info: this.camera?.journal.snapshot?.context.info ?? null }),
     });
     this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot: shootActor(camera, clock, (until) => this.cameraReady(until)) } });
   }
@@ -98,6 +109,12 @@ export class Controller {
     });
     const actor = startJournaledActor(journal, { input: { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated } }, this.actorHooks('camera'));
     this.camera = { journal, actor };
+    this.cameraAddress.start();
+  }
+
+  /** The Pi's network changed (WiFi joined or lost, addresses moved): look for the camera again now. */
+  rediscoverCamera(reason: string): Promise<void> {
+    return this.cameraAddress.rediscover(reason);
   }
 
   /**
@@ -111,6 +128,7 @@ export class Controller {
       await settled(active.actor, (s) => !s.matches('running'));
     }
     this.unsubscribeLateFiles?.();
+    this.cameraAddress.stop();
     this.active?.actor.stop();
     this.camera?.actor.stop();
     await this.o.camera.close();

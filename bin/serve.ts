@@ -3,9 +3,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { CcapiCamera } from '../adapters/ccapi-camera.ts';
+import { DiscoveringCamera } from '../adapters/ssdp/discovering-camera.ts';
 import type { SimulatedCamera } from '../adapters/camera-sim/index.ts';
 import { systemClock } from '../adapters/clock.ts';
+import { lastCameraUrl } from '../app/camera-address.ts';
 import { Controller, type ResumePolicy } from '../app/controller.ts';
 import { openStore } from '../store/db.ts';
 import { EventLog } from '../store/event-log.ts';
@@ -48,12 +49,16 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
 
   const store = openStore(join(o.dataDir, 'skylapse.db'));
   const log = new EventLog(store);
-  // `auto` searches by SSDP on every connection attempt, so a camera that came back on a new address is found again.
+  // `auto` searches by SSDP on every connection attempt, so a camera that came back on a new address is found again,
+  // and tries the last address that worked first. A configured URL is used as given. connect_to_ip can point either
+  // elsewhere while running.
   const ccapiLogger = logger.child({ component: 'ccapi' });
+  const last = o.camera === 'auto' ? lastCameraUrl(store) : null;
+  if (last) logger.info({ url: last }, 'trying the last camera address first');
   const camera =
     o.camera === 'auto'
-      ? new (await import('../adapters/ssdp/discovering-camera.ts')).DiscoveringCamera({ clock, logger: ccapiLogger }) // SSDP only when asked for
-      : new CcapiCamera({ baseUrl, clock, logger: ccapiLogger });
+      ? new DiscoveringCamera({ url: last ?? undefined, clock, logger: ccapiLogger })
+      : new DiscoveringCamera({ auto: false, url: baseUrl, clock, logger: ccapiLogger });
   const controller = new Controller({
     store,
     log,

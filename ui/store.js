@@ -22,6 +22,7 @@ export const HANDLED_BROADCASTS = [
   'unsaved_session_found',
   'report_saved',
   'session_discarded',
+  'camera_ip_changed',
 ];
 
 export function initialState() {
@@ -121,6 +122,7 @@ function apply(state, type, d, at) {
     case 'camera_connected':
     case 'camera_disconnected':
     case 'camera_status':
+    case 'camera_ip_changed':
       return d.camera ? { ...state, camera: d.camera } : state;
     case 'photo_taken':
       return withSession(d.camera ? { ...state, camera: d.camera } : state, d.session);
@@ -224,6 +226,8 @@ export function describe(state, type, d) {
       const why = d.reason ?? cam?.lastError;
       return { level: 'error', text: `Camera lost: ${said(why, cam?.baseUrl)}`, detail: detailOf(why) };
     }
+    case 'camera_ip_changed':
+      return { level: 'warn', text: `Camera moved from ${d.oldIP} to ${d.newIP}; reconnecting` };
     case 'camera_status': {
       const bad = cam && cam.state !== 'connected' && cam.lastError;
       const attempt = cam?.attempt ? ` (attempt ${cam.attempt})` : '';

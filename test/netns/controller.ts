@@ -3,6 +3,8 @@
 // as `{ event }` lines.
 import dgram from 'node:dgram';
 import { createInterface } from 'node:readline';
+import { format } from 'node:util';
+import ssdp from 'node-ssdp';
 import pino from 'pino';
 import { CameraError } from '../../machines/camera-port.ts';
 import { DiscoveringCamera } from '../../adapters/ssdp/discovering-camera.ts';
@@ -17,7 +19,7 @@ let watcher: SsdpWatcher | null = null;
 
 interface Command {
   id: number;
-  cmd: 'discover' | 'connect' | 'watch' | 'raw' | 'exit';
+  cmd: 'discover' | 'connect' | 'watch' | 'raw' | 'plain-search' | 'exit';
   timeoutMs?: number;
   tries?: number;
   /** For `raw`: datagram text to multicast, and how long to collect unicast replies. */
@@ -39,6 +41,19 @@ async function raw(text: string, listenMs: number): Promise<string[]> {
   return replies;
 }
 
+/** node-ssdp as it comes (sockets on the wildcard address): one M-SEARCH, the replies and the errors it logged. */
+async function plainSearch(listenMs: number): Promise<{ replies: string[]; errors: string[] }> {
+  const errors: string[] = [];
+  const replies: string[] = [];
+  const client = new ssdp.Client({ customLogger: (fmt: string, ...args: unknown[]) => void (/^error/i.test(fmt) && errors.push(format(fmt, ...args))) });
+  client.on('response', (headers) => replies.push(String(headers.LOCATION)));
+  await client.start();
+  void client.search('urn:schemas-canon-com:service:ICPO-CameraControlAPIService:1');
+  await new Promise((r) => setTimeout(r, listenMs));
+  client.stop();
+  return { replies, errors };
+}
+
 async function handle(c: Command): Promise<void> {
   try {
     switch (c.cmd) {
@@ -55,9 +70,11 @@ async function handle(c: Command): Promise<void> {
         watcher = new SsdpWatcher({ passive: true, logger });
         watcher.subscribe((event) => out({ event }));
         await watcher.start();
-        if (c.search) await watcher.search();
+        if (c.search) watcher.search();
         return out({ id: c.id, ok: true });
       }
+      case 'plain-search':
+        return out({ id: c.id, ok: true, ...(await plainSearch(c.listenMs ?? 4_000)) });
       case 'raw':
         return out({ id: c.id, ok: true, replies: await raw(c.text ?? '', c.listenMs ?? 1_500) });
       case 'exit':
