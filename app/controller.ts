@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Actor, SnapshotFrom } from 'xstate';
 import { connectActor, deadlineActor, monitorActor, shootActor } from '../adapters/machine-actors.ts';
 import { CAMERA_MACHINE_VERSION, cameraMachine, type CameraMachine } from '../machines/camera.ts';
+import { CameraSettingsFeature } from './camera-settings.ts';
 import { cameraFacts } from '../machines/camera-facts.ts';
 import type { CameraPort, CardFile, LateFiles } from '../machines/camera-port.ts';
 import type { Clock } from '../machines/clock.ts';
@@ -64,6 +65,8 @@ export class Controller {
   /** Shots waiting for the camera to (re)connect, until their press window closes. */
   private readonly readyWaiters = new Set<() => void>();
   private photoInFlight = false;
+  /** The camera's shooting settings and clock (get/set commands, changes on the body). */
+  readonly cameraSettings: CameraSettingsFeature;
 
   constructor(private readonly o: ControllerOptions) {
     const { camera, clock } = o;
@@ -76,6 +79,19 @@ export class Controller {
       },
     });
     this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot: shootActor(camera, clock, (until) => this.cameraReady(until)) } });
+    this.cameraSettings = new CameraSettingsFeature({
+      log: o.log,
+      clock,
+      logger: o.logger,
+      controls: () => camera.controls?.() ?? null,
+      requireCamera: () => void this.requireCamera(),
+      emit: (b) => this.emit(b),
+    });
+  }
+
+  /** The camera's clock: `read()` and `set({iso?, timeZone?})` (default: the Pi's time), for commands and time sync. */
+  get cameraClock() {
+    return this.cameraSettings.clock;
   }
 
   onBroadcast(listener: (b: Broadcast) => void): () => void {
@@ -87,6 +103,7 @@ export class Controller {
   start(): void {
     for (const { id } of openSessions(this.o.store)) this.recover(id);
     this.unsubscribeLateFiles = this.o.camera.onLateFiles((late) => this.lateFiles(late));
+    this.cameraSettings.start();
     const journal = new JournaledStream(this.cameraMachine, 'camera', this.o.log, this.o.clock, {
       machineVersion: CAMERA_MACHINE_VERSION,
       foldFromLastStart: true,
@@ -111,6 +128,7 @@ export class Controller {
       await settled(active.actor, (s) => !s.matches('running'));
     }
     this.unsubscribeLateFiles?.();
+    this.cameraSettings.stop();
     this.active?.actor.stop();
     this.camera?.actor.stop();
     await this.o.camera.close();

@@ -2,6 +2,7 @@
 // Client → server: {type, id?, data?}. Each command gets exactly one reply, operation_result or error.
 // Server → clients: broadcasts {type, seq, timestamp, data}, seq being the stored fact's global position.
 import * as z from 'zod';
+import { cameraSettingsCommandSchemas } from './camera-settings-schemas.ts';
 
 export const ERROR_CODES = [
   'INVALID_JSON',
@@ -85,6 +86,7 @@ export const commandSchemas = {
   save_session_as_report: z.object({ sessionId, title: title.optional() }).strict(),
   discard_session: z.object({ sessionId }).strict(),
   ping: empty,
+  ...cameraSettingsCommandSchemas,
 } as const;
 export type CommandType = keyof typeof commandSchemas;
 export type CommandData<T extends CommandType> = z.output<(typeof commandSchemas)[T]>;
@@ -113,6 +115,8 @@ export const BROADCAST_TYPES = [
   'unsaved_session_found',
   'report_saved',
   'session_discarded',
+  'camera_setting_changed',
+  'camera_clock_offset',
 ] as const;
 export type BroadcastType = (typeof BROADCAST_TYPES)[number];
 
