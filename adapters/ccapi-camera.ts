@@ -40,7 +40,7 @@ export interface CcapiCameraOptions {
   /** Event watcher tuning (backoff after failed polls, the empty-poll floor). */
   watcher?: Pick<
     EventWatcherOptions,
-    'backoffMinMs' | 'backoffMaxMs' | 'alreadyStartedDelayMs' | 'immediateIntervalMs' | 'emptyFloorMs'
+    'backoffMinMs' | 'backoffMaxMs' | 'alreadyStartedDelayMs' | 'emptyFloorMs'
   >;
   /** Every camera event (changed keys only), e.g. to pick up battery or temperature changes. */
   onEvent?: (event: Record<string, unknown>) => void;
@@ -73,6 +73,9 @@ export class CcapiCamera implements CameraPort {
   /** The camera's last temperature status: `disablerelease`/`disableshooting` refuse a press before it is sent. */
   private temperature: string | null = null;
   private readonly controlsImpl: CcapiControls;
+  /** A card listing for files the camera did not name is running / asked for again meanwhile. */
+  private listing = false;
+  private listAgain = false;
 
   constructor(private readonly opts: CcapiCameraOptions) {
     this.baseUrl = opts.baseUrl;
@@ -284,6 +287,27 @@ export class CcapiCamera implements CameraPort {
     }
   }
 
+  /** Lists the card after the newest known file; one listing at a time, run once more if asked meanwhile. */
+  private findUnannounced(): void {
+    const client = this.client;
+    if (!client || !this.ledger.cardKnown) return;
+    if (this.listing) {
+      this.listAgain = true;
+      return;
+    }
+    this.listing = true;
+    void listFilesAfter(client, 'poll', this.ledger.newest)
+      .then((files) => this.ledger.addFiles(files, this.clock.mono()))
+      .catch((err: unknown) => this.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not list the card for a file the camera did not name'))
+      .finally(() => {
+        this.listing = false;
+        if (this.listAgain) {
+          this.listAgain = false;
+          this.findUnannounced();
+        }
+      });
+  }
+
   private emitLate(late: LateFiles): void {
     for (const listener of this.lateListeners) {
       try {
@@ -298,6 +322,8 @@ export class CcapiCamera implements CameraPort {
     this.learnSettings(event as Record<string, Setting | undefined>);
     const temperature = (event.temperature as { status?: unknown } | undefined)?.status;
     if (typeof temperature === 'string') this.temperature = temperature;
+    // A file was written (`recordable` changed) but the event names none: find it in the card listing.
+    if ('recordable' in event && !Array.isArray(event.addedcontents)) this.findUnannounced();
     this.controlsImpl.ingest(event);
     this.opts.onEvent?.(event);
   }

@@ -66,11 +66,13 @@ export interface CameraDatetime {
   utcMs: number | null;
   stdOffsetMin: number | null;
 }
-/** `timeout` = ver110+ long poll; `immediate` = ver100 body answering at once (the `continue=on` form is a TODO). */
-export type PollDialect = 'timeout' | 'immediate';
+/** `timeout` = ver110+ (`?timeout=long`); `continue` = ver100 bodies (`?continue=on`, held until an event). */
+export type PollDialect = 'timeout' | 'continue';
 
 export class CcapiClient {
   private topo: Topology | null = null;
+  /** The camera answered 422 to `{af: false}`: every press asks for autofocus. */
+  private afRequired = false;
 
   constructor(
     readonly http: CcapiHttp,
@@ -213,9 +215,20 @@ export class CcapiClient {
     return { datetime: d.datetime, dst: d.dst, utcMs: parsed?.utcMs ?? null, stdOffsetMin: parsed?.stdOffsetMin ?? null };
   }
 
-  /** One full press-and-release done by the camera; resolves when the camera accepted it. */
+  /**
+   * One full press-and-release done by the camera; resolves when the camera accepted it. Some implementations
+   * refuse `{af: false}` with 422 (a refusal: it did not fire): then `{af: true}` is sent, now and from then on.
+   */
   async shutterButton(af: boolean, timeoutMs = this.timeouts.shutterMs): Promise<void> {
-    await this.call('POST', 'shooting/control/shutterbutton', { body: { af }, timeoutMs, priority: 'press' });
+    const body = { af: af || this.afRequired };
+    try {
+      await this.call('POST', 'shooting/control/shutterbutton', { body, timeoutMs, priority: 'press' });
+    } catch (err) {
+      if (body.af || !(err instanceof CameraError && err.status === 422)) throw err;
+      this.afRequired = true;
+      this.logger?.warn({ answer: err.message }, 'camera refuses a press without autofocus; pressing with af: true from now on');
+      await this.call('POST', 'shooting/control/shutterbutton', { body: { af: true }, timeoutMs, priority: 'press' });
+    }
   }
 
   /**
@@ -255,16 +268,15 @@ export class CcapiClient {
   }
 
   pollDialect(): PollDialect {
-    return this.topology.resolve('event/polling', 'get').version >= 110 ? 'timeout' : 'immediate';
+    return this.topology.resolve('event/polling', 'get').version >= 110 ? 'timeout' : 'continue';
   }
 
   /** One event poll on the poll lane: only changed keys, `{}` when nothing happened. */
   async pollEvents(signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const long = this.pollDialect() === 'timeout';
     const json = await this.call('GET', 'event/polling', {
       lane: 'poll',
-      query: long ? '?timeout=long' : '',
-      timeoutMs: long ? this.timeouts.pollHoldMs + this.timeouts.pollSlackMs : this.timeouts.statusMs,
+      query: this.pollDialect() === 'timeout' ? '?timeout=long' : '?continue=on',
+      timeoutMs: this.timeouts.pollHoldMs + this.timeouts.pollSlackMs,
       signal,
     });
     return parseAnswer(EventSchema, json, 'event/polling');

@@ -38,7 +38,7 @@ function pathOf(raw: unknown, version: string): string | null {
     }
   }
   if (path.startsWith('/ccapi/')) return path;
-  return `/ccapi/${version}/${path.replace(/^\/+/, '')}`;
+  return /^\/?[A-Za-z0-9_][A-Za-z0-9_/.-]*$/.test(path) ? `/ccapi/${version}/${path.replace(/^\/+/, '')}` : null;
 }
 
 /** Methods of an entry; a plain string says none, so every method is tried and the camera decides. */
