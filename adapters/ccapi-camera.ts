@@ -365,7 +365,10 @@ export class CcapiCamera implements CameraPort {
     const temperature = await optional(() => client.temperature(), this.logger);
     this.temperature = temperature;
     const settings = await optional(() => client.shootingSettings(), this.logger);
-    if (settings) this.learnSettings(settings);
+    if (settings) {
+      this.learnSettings(settings);
+      this.controlsImpl.ingest(settings); // known from connect on, so a change on the body is a change
+    }
     const first = storageList?.[0];
     const tvValue = settings?.tv?.value;
     const tv = typeof tvValue === 'string' ? tvValue : null;

@@ -72,6 +72,8 @@ function cameraFailure(err: unknown, what: string): ProtocolError {
 export class CameraSettingsFeature {
   private journal?: JournaledStream<CameraSettingsMachine>;
   private unsubscribe?: () => void;
+  /** Values being PUT: the camera's echo in its event poll (often before the PUT's answer) is ours, not the body's. */
+  private readonly writing = new Map<string, string>();
 
   /** The camera's clock: read it, or set it (issue 10's automatic sync calls these too). */
   readonly clock = {
@@ -131,10 +133,13 @@ export class CameraSettingsFeature {
     }
     let answered: unknown = value;
     if (JSON.stringify(current.value) !== JSON.stringify(value)) {
+      this.writing.set(name, JSON.stringify(value));
       try {
         answered = await controls.writeSetting(name, value);
       } catch (err) {
         throw cameraFailure(err, `Setting ${name} to ${JSON.stringify(value)}`);
+      } finally {
+        this.writing.delete(name);
       }
     }
     const reading = { value: answered, ability: current.ability };
@@ -194,7 +199,10 @@ export class CameraSettingsFeature {
   }
 
   private learn(settings: Record<string, SettingReading>, source: SettingSource): void {
-    for (const [name, reading] of Object.entries(settings)) this.record(name, reading, source);
+    for (const [name, reading] of Object.entries(settings)) {
+      const ours = this.writing.get(name) === JSON.stringify(reading.value);
+      this.record(name, reading, ours ? 'skylapse' : source);
+    }
   }
 
   private record(name: string, reading: SettingReading, source: SettingSource): void {

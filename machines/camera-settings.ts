@@ -1,6 +1,7 @@
 // What the camera's shooting settings and clock are, as skylapse last learned them: logged as stream
 // `camera-settings`, started afresh at every boot. Pure: readings arrive in events, stamped by the adapter; a
-// reading that changes nothing is not logged, so the camera's event poll repeating every setting costs nothing.
+// reading that changes nothing is not logged, so the camera's event poll repeating every setting costs nothing,
+// and a setting learned for the first time is logged without a fact (nothing changed for anyone).
 import { assign, emit, setup } from 'xstate';
 
 export const CAMERA_SETTINGS_MACHINE_VERSION = 'camera-settings@1';
@@ -49,7 +50,13 @@ export const cameraSettingsMachine = setup({
     emitted: {} as CameraSettingsFact,
   },
   guards: {
+    settingUnknown: ({ context, event }) => event.type === 'SETTING_READ' && !Object.hasOwn(context.settings, event.name),
     settingDiffers: ({ context, event }) => event.type === 'SETTING_READ' && !same(context.settings[event.name], event.reading),
+  },
+  actions: {
+    learnSetting: assign({
+      settings: ({ context, event }) => (event.type === 'SETTING_READ' ? { ...context.settings, [event.name]: event.reading } : context.settings),
+    }),
   },
 }).createMachine({
   id: 'camera-settings',
@@ -58,20 +65,24 @@ export const cameraSettingsMachine = setup({
   states: {
     known: {
       on: {
-        SETTING_READ: {
-          guard: 'settingDiffers',
-          actions: [
-            emit(({ context, event }) => ({
-              type: 'camera.setting_changed' as const,
-              name: event.name,
-              reading: event.reading,
-              previous: context.settings[event.name]?.value ?? null,
-              source: event.source,
-              at: event.wall,
-            })),
-            assign({ settings: ({ context, event }) => ({ ...context.settings, [event.name]: event.reading }) }),
-          ],
-        },
+        SETTING_READ: [
+          // First learned (at connect, after a restart): known now, but nothing changed for anyone.
+          { guard: 'settingUnknown', actions: 'learnSetting' },
+          {
+            guard: 'settingDiffers',
+            actions: [
+              emit(({ context, event }) => ({
+                type: 'camera.setting_changed' as const,
+                name: event.name,
+                reading: event.reading,
+                previous: context.settings[event.name]?.value ?? null,
+                source: event.source,
+                at: event.wall,
+              })),
+              'learnSetting',
+            ],
+          },
+        ],
         CLOCK_READ: {
           actions: [
             emit(({ event }) => ({ type: 'camera.clock_offset' as const, clock: event.clock, at: event.wall })),

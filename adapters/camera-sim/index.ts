@@ -95,6 +95,8 @@ const FaultsSchema = z
     noiseReductionMs: z.number().min(0).optional(),
     instantPolls: z.boolean().optional(),
     temperature: z.enum(TEMPERATURES).optional(),
+    /** A setting turned on the body (no ability check), e.g. `{"name": "iso", "value": "800"}`. */
+    setting: z.object({ name: z.string(), value: z.unknown() }).strict().optional(),
   })
   .strict();
 
@@ -191,6 +193,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (f.goOfflineMs !== undefined) goOffline(f.goOfflineMs, req.socket);
     if (f.dropAfterFire !== undefined) body.dropAfterFire(f.dropAfterFire);
     if (f.temperature !== undefined) body.setTemperature(f.temperature);
+    if (f.setting !== undefined) body.changeOnBody(f.setting.name, f.setting.value);
     const { rawJpeg, noiseReductionMs, instantPolls } = f;
     body.setModes({
       ...(rawJpeg !== undefined && { rawJpeg }),
