@@ -29,7 +29,7 @@ S(`every path: replay equals the live fold; facts only for changes (${paths.leng
   assert.ok(paths.length >= 4);
   for (const path of paths) {
     const log = new EventLog(openStore(':memory:'));
-    const journal = new JournaledStream(cameraSettingsMachine, 'camera-settings', log, new ManualClock(0, 0), { machineVersion: CAMERA_SETTINGS_MACHINE_VERSION });
+    const journal = new JournaledStream(cameraSettingsMachine, 'camera-settings', log, new ManualClock(), { machineVersion: CAMERA_SETTINGS_MACHINE_VERSION });
     journal.record({ type: INIT_EVENT, input: {} });
     let known: string | null = null;
     for (const step of path.steps.slice(1)) {
