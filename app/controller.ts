@@ -401,6 +401,8 @@ export class Controller {
   /** The camera is (back) in touch: waiting shots go, and the card is compared with the log of the live session. */
   private cameraBack(): void {
     for (const ready of [...this.readyWaiters]) ready();
+    // How far the camera's clock is from the Pi's, for the phone (camera_clock_offset).
+    this.cameraSettings.clock.read().catch((err: unknown) => this.o.logger.debug({ err }, 'camera clock not read'));
     const active = this.active?.journal.snapshot;
     if (active) this.reconcileDue.add(active.context.plan.id);
     this.reconcileSoon();

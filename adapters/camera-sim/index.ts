@@ -328,7 +328,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 }
 
 async function selfSignedCert(host: string): Promise<{ key: string; cert: string }> {
-  const { generate } = await import('selfsigned');
+  // A CommonJS package: under the bundler its functions sit on `default`, under tsx on the namespace.
+  const mod = (await import('selfsigned')) as typeof import('selfsigned') & { default?: typeof import('selfsigned') };
+  const generate = mod.default?.generate ?? mod.generate;
   const pems = await generate([{ name: 'commonName', value: host }], { keyType: 'ec' }); // EC: made in milliseconds, even on a Pi
   return { key: pems.private, cert: pems.cert };
 }
