@@ -7,6 +7,7 @@ import type { Actor, SnapshotFrom } from 'xstate';
 import { CameraAddress } from './camera-address.ts';
 import { connectActor, deadlineActor, monitorActor, shootActor } from '../adapters/machine-actors.ts';
 import { CAMERA_MACHINE_VERSION, cameraMachine, type CameraMachine } from '../machines/camera.ts';
+import { CameraSettingsFeature } from './camera-settings.ts';
 import { cameraFacts } from '../machines/camera-facts.ts';
 import type { CameraPort, CardFile, LateFiles } from '../machines/camera-port.ts';
 import type { Clock } from '../machines/clock.ts';
@@ -67,6 +68,8 @@ export class Controller {
   private photoInFlight = false;
   /** Where the camera is: connect_to_ip, moves heard by SSDP, rediscovery. */
   readonly cameraAddress: CameraAddress;
+  /** The camera's shooting settings and clock (get/set commands, changes on the body). */
+  readonly cameraSettings: CameraSettingsFeature;
 
   constructor(private readonly o: ControllerOptions) {
     const { camera, clock } = o;
@@ -87,6 +90,19 @@ export class Controller {
       holder: () => ({ sessionId: this.active?.journal.snapshot?.context.plan.id ?? null, info: this.camera?.journal.snapshot?.context.info ?? null }),
     });
     this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot: shootActor(camera, clock, (until) => this.cameraReady(until)) } });
+    this.cameraSettings = new CameraSettingsFeature({
+      log: o.log,
+      clock,
+      logger: o.logger,
+      controls: () => camera.controls?.() ?? null,
+      requireCamera: () => void this.requireCamera(),
+      emit: (b) => this.emit(b),
+    });
+  }
+
+  /** The camera's clock: `read()` and `set({iso?, timeZone?})` (default: the Pi's time), for commands and time sync. */
+  get cameraClock() {
+    return this.cameraSettings.clock;
   }
 
   onBroadcast(listener: (b: Broadcast) => void): () => void {
@@ -98,6 +114,7 @@ export class Controller {
   start(): void {
     for (const { id } of openSessions(this.o.store)) this.recover(id);
     this.unsubscribeLateFiles = this.o.camera.onLateFiles((late) => this.lateFiles(late));
+    this.cameraSettings.start();
     const journal = new JournaledStream(this.cameraMachine, 'camera', this.o.log, this.o.clock, {
       machineVersion: CAMERA_MACHINE_VERSION,
       foldFromLastStart: true,
@@ -129,6 +146,7 @@ export class Controller {
     }
     this.unsubscribeLateFiles?.();
     this.cameraAddress.stop();
+    this.cameraSettings.stop();
     this.active?.actor.stop();
     this.camera?.actor.stop();
     await this.o.camera.close();
@@ -401,6 +419,8 @@ export class Controller {
   /** The camera is (back) in touch: waiting shots go, and the card is compared with the log of the live session. */
   private cameraBack(): void {
     for (const ready of [...this.readyWaiters]) ready();
+    // How far the camera's clock is from the Pi's, for the phone (camera_clock_offset).
+    this.cameraSettings.clock.read().catch((err: unknown) => this.o.logger.debug({ err }, 'camera clock not read'));
     const active = this.active?.journal.snapshot;
     if (active) this.reconcileDue.add(active.context.plan.id);
     this.reconcileSoon();

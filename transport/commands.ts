@@ -1,6 +1,7 @@
 // Maps each validated command to the controller. Replies are built by the caller; this only decides the data.
 import type { Controller } from '../app/controller.ts';
 import { cameraAddressHandlers } from './commands-camera-address.ts';
+import { cameraSettingsHandlers } from './commands-camera-settings.ts';
 import type { CommandData, CommandType, StartIntervalometer } from './protocol.ts';
 
 type Handler<T extends CommandType> = (c: Controller, data: CommandData<T>, now: number) => unknown;
@@ -21,6 +22,7 @@ export const handlers: Handlers = {
   discard_session: (c, data) => c.discardSession(data.sessionId),
   ping: (_c, _data, now) => ({ pong: true, serverTime: now }),
   ...cameraAddressHandlers,
+  ...cameraSettingsHandlers,
 };
 
 export function runCommand<T extends CommandType>(c: Controller, type: T, data: unknown, now: number): Promise<unknown> {

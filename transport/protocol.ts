@@ -3,6 +3,7 @@
 // Server → clients: broadcasts {type, seq, timestamp, data}, seq being the stored fact's global position.
 import * as z from 'zod';
 import { cameraAddressCommandSchemas } from './protocol-camera-address.ts';
+import { cameraSettingsCommandSchemas } from './camera-settings-schemas.ts';
 
 export const ERROR_CODES = [
   'INVALID_JSON',
@@ -87,6 +88,7 @@ export const commandSchemas = {
   discard_session: z.object({ sessionId }).strict(),
   ping: empty,
   ...cameraAddressCommandSchemas,
+  ...cameraSettingsCommandSchemas,
 } as const;
 export type CommandType = keyof typeof commandSchemas;
 export type CommandData<T extends CommandType> = z.output<(typeof commandSchemas)[T]>;
@@ -116,6 +118,8 @@ export const BROADCAST_TYPES = [
   'report_saved',
   'session_discarded',
   'camera_ip_changed',
+  'camera_setting_changed',
+  'camera_clock_offset',
 ] as const;
 export type BroadcastType = (typeof BROADCAST_TYPES)[number];
 

@@ -23,6 +23,8 @@ export const HANDLED_BROADCASTS = [
   'report_saved',
   'session_discarded',
   'camera_ip_changed',
+  'camera_setting_changed',
+  'camera_clock_offset',
 ];
 
 export function initialState() {
@@ -312,6 +314,16 @@ export function describe(state, type, d) {
     }
     case 'session_discarded':
       return { level: 'info', text: 'Session discarded (its log is kept; photos on the card are not deleted)' };
+    case 'camera_setting_changed': {
+      const st = d.setting;
+      const who = d.source === 'camera' ? ' on the camera' : '';
+      return { level: 'info', text: `${st?.name ?? 'Setting'} set to ${typeof st?.value === 'string' ? st.value : JSON.stringify(st?.value)}${who}`, key: `setting_${st?.name}` };
+    }
+    case 'camera_clock_offset': {
+      const ms = d.clock?.offsetMs;
+      const text = Number.isFinite(ms) ? `Camera clock is ${formatDuration(Math.abs(ms))} ${ms >= 0 ? 'ahead of' : 'behind'} the Pi` : 'Camera clock unreadable';
+      return { level: Number.isFinite(ms) && Math.abs(ms) > 2_000 ? 'warn' : 'info', text, key: 'camera_clock_offset' };
+    }
     default:
       return { level: 'warn', text: `Unknown event “${type}” (this page may be out of date)` };
   }
