@@ -6,6 +6,7 @@
 // address (a new one whenever it changes). Late-file listeners outlive the inner camera: they are attached to every
 // camera this creates.
 
+import type { CameraControls } from '../../machines/camera-controls.ts';
 import type { Logger } from 'pino';
 import {
   CameraError,
@@ -261,6 +262,11 @@ export class DiscoveringCamera implements CameraPort {
   adoptReleases(tags: readonly ReleaseTag[]): void {
     if (this.inner) this.inner.adoptReleases(tags);
     else this.adopted.push(...tags); // handed to the camera once one is found
+  }
+
+  /** The found camera's settings and clock; null until one is connected. */
+  controls(): CameraControls | null {
+    return this.inner?.controls?.() ?? null;
   }
 
   onLateFiles(listener: (late: LateFiles) => void): () => void {
