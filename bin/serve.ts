@@ -13,6 +13,7 @@ import { EventLog } from '../store/event-log.ts';
 import { acquireDataDirLock } from '../store/lock.ts';
 import { buildHttp } from '../transport/http.ts';
 import { pageUrls } from '../transport/page-urls.ts';
+import { CCAPI_ROOT } from '../transport/protocol-camera-address.ts';
 import { attachWebSocket } from '../transport/ws.ts';
 
 export interface ServeOptions {
@@ -30,7 +31,7 @@ export interface ServeOptions {
 export async function serve(o: ServeOptions): Promise<{ port: number; close(): Promise<void> }> {
   const clock = systemClock;
   const { logger } = o;
-  if (o.camera !== 'sim' && o.camera !== 'auto' && !/^https?:\/\/[^/]+\/ccapi\/?$/.test(o.camera)) {
+  if (o.camera !== 'sim' && o.camera !== 'auto' && !CCAPI_ROOT.test(o.camera)) {
     throw new Error(`--camera must be sim, auto or a CCAPI base URL like http://192.168.4.2:8080/ccapi (got ${o.camera})`);
   }
   // One server per data directory: a second one would take the first one's live session for a crashed one.

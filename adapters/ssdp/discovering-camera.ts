@@ -23,7 +23,8 @@ import { CcapiCamera, type CcapiCameraOptions } from '../ccapi-camera.ts';
 import type { Clock } from '../../machines/clock.ts';
 import { systemClock } from '../clock.ts';
 import { Mutex } from '../ccapi/mutex.ts';
-import { discoverCamera, SsdpWatcher, type DiscoveredCamera, type DiscoverOptions, type WatcherEvent } from './discovery.ts';
+// Types only: node-ssdp is loaded when SSDP is first used, so a camera at a fixed address never pays for it.
+import type { DiscoveredCamera, DiscoverOptions, SsdpWatcher, WatcherEvent } from './discovery.ts';
 
 /** The same camera, heard at a new address. */
 export interface CameraMoved {
@@ -162,7 +163,7 @@ export class DiscoveringCamera implements CameraPort {
     const searching = new AbortController();
     this.searching = searching;
     try {
-      const discover = this.opts.discover ?? discoverCamera;
+      const discover = this.opts.discover ?? (await import('./discovery.ts')).discoverCamera;
       found = await discover({ ...this.opts.discovery, clock: this.clock, logger: this.log, signal: searching.signal });
     } catch (err) {
       if (generation !== this.generation) throw cancelled();
@@ -212,8 +213,8 @@ export class DiscoveringCamera implements CameraPort {
 
   /** Starts listening for the connected camera's announcements; a failure is logged and retried at the next connect. */
   private async follow(): Promise<void> {
-    const real = () => (this.opts.discover ? null : new SsdpWatcher({ ...this.opts.discovery, passive: true, logger: this.log }));
-    const watcher = this.opts.createWatcher === undefined ? real() : this.opts.createWatcher?.();
+    const real = async () => (this.opts.discover ? null : new (await import('./discovery.ts')).SsdpWatcher({ ...this.opts.discovery, passive: true, logger: this.log }));
+    const watcher = this.opts.createWatcher === undefined ? await real() : this.opts.createWatcher?.();
     if (!watcher) return;
     watcher.subscribe((e) => this.heard(e));
     try {

@@ -48,6 +48,8 @@ export interface SsdpWatcherOptions {
 
 const SSDP_PORT = 1900;
 const MAX_DESCRIPTION_BYTES = 64 * 1024;
+/** Binding is local and immediate; node-ssdp's start() never settles when a bind fails, so it is bounded here. */
+const BIND_TIMEOUT_MS = 3_000;
 const MAX_PROBLEMS = 8;
 
 export class SsdpWatcher {
@@ -93,7 +95,7 @@ export class SsdpWatcher {
         if (status === 200) this.ingest('response', headers, rinfo);
       });
       try {
-        await searcher.start();
+        await this.bound(searcher, 'search sockets');
       } catch (err) {
         throw new CameraError('UNREACHABLE', `SSDP: cannot open search sockets on ${describe(this.chosen)}: ${errText(err)}`, true);
       }
@@ -292,12 +294,35 @@ export class SsdpWatcher {
     events.on('advertise-alive', (headers: SsdpHeaders, rinfo: { address: string }) => this.ingest('alive', headers, rinfo));
     events.on('advertise-bye', (headers: SsdpHeaders, rinfo: { address: string }) => this.ingest('byebye', headers, rinfo));
     try {
-      await listener.start();
+      await this.bound(listener, 'NOTIFY socket');
       this.listener = listener;
     } catch (err) {
       listener.stop();
       this.problem(`passive NOTIFY listening off: cannot bind port ${SSDP_PORT}: ${errText(err)}`);
     }
+  }
+
+  /**
+   * node-ssdp's start(), bounded: when a bind fails (an address gone between reading the interfaces and binding) it
+   * only logs the socket error and its promise never settles.
+   */
+  private bound(client: ssdp.Client, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        const why = this.problems().join('; ') || 'no error reported';
+        reject(new Error(`${what} not bound within ${BIND_TIMEOUT_MS / 1000} s (${why})`));
+      }, BIND_TIMEOUT_MS);
+      client.start().then(
+        () => {
+          this.clock.clearTimeout(timer);
+          resolve();
+        },
+        (err: unknown) => {
+          this.clock.clearTimeout(timer);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
   }
 
   /** node-ssdp logs through a debug-style function; its errors (failed sends, socket errors) become problems. */

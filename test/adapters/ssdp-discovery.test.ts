@@ -272,6 +272,60 @@ S('DiscoveringCamera: auto until found; re-discovers on every connect and follow
   }
 });
 
+S('DiscoveringCamera: the address it starts with is tried first, once; without auto it is the address, and retarget() moves it', async () => {
+  const a = await startSimulator({ tv: '1/1000' });
+  const b = await startSimulator({ tv: '1/1000' });
+  let calls = 0;
+  const hinted = new DiscoveringCamera({ url: a.url, discover: async () => (calls++, camera(b.url)) });
+  const fixed = new DiscoveringCamera({ auto: false, url: a.url, discover: async () => (calls++, camera(b.url)) });
+  try {
+    await hinted.connect();
+    assert.is(hinted.baseUrl, a.url);
+    assert.is(calls, 0); // the last good address answered: no search
+    await hinted.connect();
+    assert.is(hinted.baseUrl, b.url); // a hint is used once; reconnects discover
+    assert.is(calls, 1);
+
+    await fixed.connect();
+    fixed.retarget(b.url);
+    await fixed.connect();
+    assert.is(fixed.baseUrl, b.url);
+    await fixed.connect();
+    assert.is(fixed.baseUrl, b.url); // retargeted without auto: stays there
+    assert.is(calls, 1); // never discovers
+  } finally {
+    await hinted.close();
+    await fixed.close();
+    await a.close();
+    await b.close();
+  }
+});
+
+S('DiscoveringCamera: the connected camera announced at another CCAPI root is reported moved and connected there next', async () => {
+  const a = await startSimulator({ tv: '1/1000' });
+  const b = await startSimulator({ tv: '1/1000' });
+  let hear: ((e: WatcherEvent) => void) | undefined;
+  const watcher = { subscribe: (l: (e: WatcherEvent) => void) => ((hear = l), () => undefined), start: async () => {}, search: () => 1, close: async () => {} };
+  const cam = new DiscoveringCamera({ discover: async () => camera(a.url), createWatcher: () => watcher as unknown as SsdpWatcher }); // the watcher's socket side is not used here
+  const moves: unknown[] = [];
+  cam.onMoved((m) => moves.push(m));
+  try {
+    await cam.connect();
+    assert.ok(hear, 'listening for announcements once connected');
+    hear?.({ type: 'found', camera: camera(a.url) }); // where it is: nothing to do
+    hear?.({ type: 'found', camera: { ...camera(b.url), uuid: 'another' } }); // another camera: none of ours
+    assert.equal(moves, []);
+    hear?.({ type: 'moved', camera: { ...camera(b.url), address: '127.0.0.1' }, previous: camera(a.url) });
+    assert.equal(moves, [{ uuid: UUID, oldIP: '127.0.0.1', newIP: '127.0.0.1', baseUrl: b.url }]);
+    await cam.connect();
+    assert.is(cam.baseUrl, b.url);
+  } finally {
+    await cam.close();
+    await a.close();
+    await b.close();
+  }
+});
+
 S('DiscoveringCamera: discovery failing falls back to the last-known address once; otherwise its error', async () => {
   const sim = await startSimulator({ tv: '1/1000' });
   const answers: (DiscoveredCamera | null)[] = [camera(sim.url), null, null];

@@ -14,6 +14,7 @@ const info = (serialnumber: string): CameraInfo => ({ manufacturer: 'Canon', pro
 function setup(o: { sessionId: string | null; current: CameraInfo | null; there: CameraInfo | null }) {
   const sent: CameraRetarget[] = [];
   const pinned: string[] = [];
+  const calls: string[] = [];
   let moved: ((m: CameraMoved) => void) | undefined;
   const camera = {
     retarget: (url: string) => void pinned.push(url),
@@ -22,18 +23,18 @@ function setup(o: { sessionId: string | null; current: CameraInfo | null; there:
       return o.there;
     },
     onMoved: (l: (m: CameraMoved) => void) => ((moved = l), () => (moved = undefined)),
-    rediscover: async () => {},
+    rediscover: async (reason: string) => void calls.push(`rediscover ${reason}`),
   } as unknown as MovableCamera; // only the address side of the port is used here
   const address = new CameraAddress({
     camera,
     clock: { mono: () => 5, wall: () => 6 } as never, // never: the address reads mono() only
     logger: pino({ level: 'silent' }),
     retarget: (e) => void sent.push(e),
-    reconnect: () => {},
+    reconnect: () => void calls.push('reconnect'),
     holder: () => ({ sessionId: o.sessionId, info: o.current }),
   });
   address.start();
-  return { address, sent, pinned, move: (m: CameraMoved) => moved?.(m) };
+  return { address, sent, pinned, calls, move: (m: CameraMoved) => moved?.(m) };
 }
 
 async function refused(p: Promise<unknown>): Promise<ProtocolError> {
@@ -75,6 +76,12 @@ S('a move heard by SSDP becomes a RETARGET carrying uuid, oldIP and newIP', () =
   const t = setup({ sessionId: 's1', current: info('A'), there: null });
   t.move({ uuid: 'U', oldIP: '10.0.0.2', newIP: '10.0.0.3', baseUrl: 'http://10.0.0.3:8080/ccapi' });
   assert.equal(t.sent, [{ type: 'RETARGET', baseUrl: 'http://10.0.0.3:8080/ccapi', moved: { uuid: 'U', oldIP: '10.0.0.2', newIP: '10.0.0.3' }, mono: 5 }]);
+});
+
+S('rediscover (the Pi\'s network changed): the port listens again, then the machine tries at once', async () => {
+  const t = setup({ sessionId: null, current: null, there: null });
+  await t.address.rediscover('wlan0 got 192.168.4.1');
+  assert.equal(t.calls, ['rediscover wlan0 got 192.168.4.1', 'reconnect']);
 });
 
 S.run();

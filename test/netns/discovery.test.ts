@@ -227,6 +227,18 @@ test('node-ssdp picks the interface only when bound to it: with no multicast rou
   }
 });
 
+test('node-ssdp as it comes: a socket bound to the interface address hears no NOTIFY, and the server\'s stop() loses its byebye (docs/decisions.md §1)', async () => {
+  const listening = ctl().command({ cmd: 'listen', listenMs: 4_000 }, 20_000);
+  await ctl().wait((l) => l.listening === true, 'the listeners bound and joined');
+  const server = new NsProcess(CAM_NS, 'plain-server.ts', [CAM_IF, CAM_IP]);
+  await server.wait((l) => l.done === true, 'the plain node-ssdp server');
+  const heard = await listening;
+  // The wildcard socket hears node-ssdp's alive (once per advertised type) but no byebye; the bound one nothing.
+  assert.ok((heard.wildcard as string[]).includes('ssdp:alive'), JSON.stringify(heard));
+  assert.not.ok((heard.wildcard as string[]).includes('ssdp:byebye'), JSON.stringify(heard));
+  assert.equal(heard.bound, []);
+});
+
 test('DiscoveringCamera connects: device information of an R50', async () => {
   const r = await ctl().command({ cmd: 'connect' }, 20_000);
   assert.is(r.ok, true, JSON.stringify(r));
