@@ -189,10 +189,11 @@ export class Controller {
     return sessionView(journal.snapshot!);
   }
 
-  stopSession() {
+  /** Stops the live session; `reason` is logged with the stop and the end (`controller_battery`, …). */
+  stopSession(reason = 'user') {
     if (!this.active) throw new ProtocolError('NOT_FOUND', 'No session is running');
     const { actor, journal } = this.active;
-    actor.send({ type: 'STOP', at: this.o.clock.wall() });
+    actor.send({ type: 'STOP', at: this.o.clock.wall(), reason });
     return sessionView(journal.snapshot!);
   }
 

@@ -92,8 +92,9 @@ export type SessionFact =
       skipped: number;
     }
   /** STOP during an exposure: the frame in flight is finished and recorded, then the session ends. */
-  | { type: 'session.stop_requested'; sessionId: string; at: number }
-  | { type: 'session.ended'; sessionId: string; status: 'completed' | 'stopped' | 'failed'; endedAt: number; error: ErrorInfo | null }
+  | { type: 'session.stop_requested'; sessionId: string; at: number; reason?: string }
+  /** `reason`: for a stopped session, who or what stopped it (`user`, `controller_battery`, …). */
+  | { type: 'session.ended'; sessionId: string; status: 'completed' | 'stopped' | 'failed'; endedAt: number; error: ErrorInfo | null; reason?: string }
   | { type: 'session.interrupted'; sessionId: string; at: number; lastEventAt: number }
   | { type: 'session.saved'; sessionId: string; title: string; at: number }
   | { type: 'session.discarded'; sessionId: string; at: number };

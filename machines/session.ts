@@ -35,6 +35,8 @@ export interface SessionContext {
   counts: ShotCounts;
   lastShot: ShotRecord | null;
   stopRequested: boolean;
+  /** Why the session was stopped (`user` unless the STOP said otherwise); null until it is. */
+  stopReason: string | null;
   /** SIGTERM during an exposure: the frame is finished and recorded, then the session is suspended. */
   suspendRequested: boolean;
   /** Wall time since which nothing has been shot (suspended), so a resume measures the whole gap. */
@@ -74,7 +76,8 @@ export type TickEvent = { type: 'TICK'; mono: number; wall: number };
 export type ResumeReading = { at: number; mono: number; wall: number; lastEventAt: number };
 export type SessionEvent =
   | TickEvent
-  | { type: 'STOP'; at: number }
+  /** `reason` says who or what asked: `user` (the default), `controller_battery`, a stop condition… */
+  | { type: 'STOP'; at: number; reason?: string | undefined }
   | { type: 'SUSPEND'; at: number }
   /** The process started again under a session whose stream has no end; `resume` is `serve --resume auto`. */
   | ({ type: 'RESTARTED'; resume: boolean } & ResumeReading)
@@ -203,10 +206,14 @@ function endTime(event: { type: string } & Record<string, unknown>): number {
   return 0;
 }
 
-function end(enqueue: Enqueue, c: SessionContext, status: 'completed' | 'stopped' | 'failed', at: number, error: ErrorInfo | null) {
-  enqueue.assign({ endedAt: at, error });
-  enqueue.emit({ type: 'session.ended', sessionId: c.plan.id, status, endedAt: at, error });
+function end(enqueue: Enqueue, c: SessionContext, status: 'completed' | 'stopped' | 'failed', at: number, error: ErrorInfo | null, stopReason: string | null = null) {
+  const reason = status === 'stopped' ? (stopReason ?? c.stopReason ?? 'user') : null;
+  enqueue.assign({ endedAt: at, error, stopReason: reason });
+  enqueue.emit({ type: 'session.ended', sessionId: c.plan.id, status, endedAt: at, error, ...(reason === null ? {} : { reason }) });
 }
+
+/** The reason a STOP event carries, `user` by default. */
+const stopReasonOf = (event: { type: string }): string | null => (event.type === 'STOP' ? ((event as { reason?: string }).reason ?? 'user') : null);
 
 /**
  * The grid after a gap. Normally re-derived from the plan's wall-clock labels (the same grid, on the new process's
@@ -267,7 +274,7 @@ export const sessionMachine = setup({
       if ('error' in event) recordSlot(enqueue, context, shotRecord(context, { failure: asShotFailure(event.error) }));
     }),
     endCompleted: enqueueActions(({ context, event, enqueue }) => end(enqueue, context, 'completed', endTime(event), null)),
-    endStopped: enqueueActions(({ context, event, enqueue }) => end(enqueue, context, 'stopped', endTime(event), null)),
+    endStopped: enqueueActions(({ context, event, enqueue }) => end(enqueue, context, 'stopped', endTime(event), null, stopReasonOf(event))),
     endFailed: enqueueActions(({ context, event, enqueue }) => {
       const failure = 'error' in event ? asShotFailure(event.error) : null;
       end(enqueue, context, 'failed', endTime(event), failure && { code: failure.code, message: failure.message });
@@ -282,8 +289,9 @@ export const sessionMachine = setup({
     requestSuspend: assign({ suspendRequested: true }),
     requestStop: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'STOP') return;
-      enqueue.assign({ stopRequested: true });
-      enqueue.emit({ type: 'session.stop_requested', sessionId: context.plan.id, at: event.at });
+      const reason = stopReasonOf(event)!;
+      enqueue.assign({ stopRequested: true, stopReason: reason });
+      enqueue.emit({ type: 'session.stop_requested', sessionId: context.plan.id, at: event.at, reason });
     }),
     /** RESTARTED from `running.shooting`: the press may have left before the process died, so the slot is `unknown`. */
     settleInFlight: enqueueActions(({ context, event, enqueue }) => {
@@ -349,6 +357,7 @@ export const sessionMachine = setup({
     counts: { ok: 0, failed: 0, skipped: 0, unknown: 0 },
     lastShot: null,
     stopRequested: false,
+    stopReason: null,
     suspendRequested: false,
     pausedAt: null,
     lastResume: null,

@@ -105,10 +105,21 @@ S('stop while waiting ends at once; stop while shooting waits for the frame in f
   const shooting = run([tick(10_000), { type: 'STOP', at: 5 }]);
   assert.equal(shooting.snapshot.value, { running: 'shooting' });
   assert.ok(shooting.snapshot.context.stopRequested);
-  assert.equal(shooting.facts.at(-1), { type: 'session.stop_requested', sessionId: ID, at: 5 }, 'every phone hears that it is stopping');
+  assert.equal(shooting.facts.at(-1), { type: 'session.stop_requested', sessionId: ID, at: 5, reason: 'user' }, 'every phone hears that it is stopping');
   const after = run([tick(10_000), { type: 'STOP', at: 5 }, done(10_001)]);
   assert.is(after.snapshot.value, 'stopped');
   assert.equal(shots(after.facts).map((s) => s.result), ['ok']);
+});
+
+S('a stop carries its reason into the request and the end', () => {
+  const battery = run([tick(10_000), { type: 'STOP', at: 5, reason: 'controller_battery' }, done(10_001)]);
+  assert.equal(battery.facts.find((f) => f.type === 'session.stop_requested'), { type: 'session.stop_requested', sessionId: ID, at: 5, reason: 'controller_battery' });
+  const ended = battery.facts.find((f) => f.type === 'session.ended');
+  assert.is(ended?.type === 'session.ended' && ended.reason, 'controller_battery');
+  assert.is(battery.snapshot.context.stopReason, 'controller_battery');
+  const waiting = run([{ type: 'STOP', at: 5, reason: 'controller_battery' }]);
+  const end = waiting.facts.at(-1);
+  assert.is(end?.type === 'session.ended' && end.reason, 'controller_battery');
 });
 
 S('a transient failure costs one frame; a fatal one fails the session', () => {
