@@ -75,6 +75,9 @@ S('a finished session fills sessions and shots', ({ log, store }) => {
       first_file: '100CANON/IMG_0001.JPG',
       last_file: '100CANON/IMG_0001.JPG',
       last_seq: last.seq,
+      plan: JSON.stringify({ id: 's1', title: 'Night s1', intervalMs: 30000, totalShots: 3, stopCondition: 'stop-after', startedAt: t0 }),
+      stop_reason: null,
+      deleted_at: null,
     },
   ]);
 
@@ -134,6 +137,12 @@ S('session_report view reads like a report', ({ log, store }) => {
       started_ms: t0,
       ended_ms: endedAt,
       saved_ms: null,
+      stop_condition: 'stop-after',
+      stop_reason: null,
+      time_zone: null,
+      lateness_p99_ms: 12.5,
+      deleted_at: null,
+      deleted_ms: null,
     },
   ]);
 });
