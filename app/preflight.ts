@@ -26,13 +26,14 @@ export interface Preflight {
 
 /**
  * Time the camera needs after an exposure before it can take the next (writing the file, ready again), when no shot
- * cycle was observed. The simulator's default is 250 ms; a Canon writing RAW to a UHS-I card needs about that and
- * more, so half a second is the conservative guess.
+ * cycle was observed: about the fastest a Canon body turns a JPEG round (the simulator takes 250 ms; the issue's
+ * R50 cycled in 0.29 s at 1/125). A lower bound on purpose: it refuses intervals that surely cannot work without
+ * refusing ones that may.
  */
-export const WRITE_TIME_DEFAULT_MS = 500;
-/** The interval must exceed exposure + write time by this much (10 %, at least 100 ms): the camera's jitter. */
+export const WRITE_TIME_DEFAULT_MS = 200;
+/** The interval must exceed exposure + write time by this much (10 %, at least 50 ms): the camera's jitter. */
 export const MARGIN_RATIO = 0.1;
-export const MARGIN_MIN_MS = 100;
+export const MARGIN_MIN_MS = 50;
 /** A 24 MP RAW + a JPEG, when the card's contents do not tell. */
 export const FRAME_BYTES_DEFAULT = 35 * 1024 * 1024;
 /** Canon battery levels that cannot carry a session. */
@@ -59,7 +60,7 @@ export function preflight(o: {
     if (o.intervalMs < needMs) {
       errors.push({
         code: 'INTERVAL_TOO_SHORT',
-        message: `Interval ${o.intervalMs / 1000} s is shorter than exposure ${status?.tv} + write time + margin (${(needMs / 1000).toFixed(2)} s)${o.observedCycleMs === null ? ' (write time not yet observed: 0.5 s assumed)' : ''}`,
+        message: `Interval ${o.intervalMs / 1000} s is shorter than exposure ${status?.tv} + write time + margin (${(needMs / 1000).toFixed(2)} s)${o.observedCycleMs === null ? ' (write time not yet observed: 0.2 s assumed)' : ''}`,
       });
     }
   }

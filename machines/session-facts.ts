@@ -25,6 +25,8 @@ export interface Hold {
   since: number;
   /** The error that caused it (the last failed frame, the camera's loss), when there is one. */
   detail: ErrorInfo | null;
+  /** Slots it has skipped so far. */
+  skipped: number;
 }
 
 /** The camera as it was when the session was planned: for the report. */

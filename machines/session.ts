@@ -257,21 +257,25 @@ function skipHeld(enqueue: Enqueue, c: SessionContext, event: { type: string } &
   if (!c.hold) return { context: c, skipped: 0 };
   const until = firstTakeableSlot(c, holdClock(c, event), c.nextIndex);
   const changes = skipUntil(enqueue, c, until, c.hold.reason);
-  return { context: { ...c, ...changes }, skipped: Math.max(0, until - c.nextIndex) };
+  const skipped = Math.max(0, until - c.nextIndex);
+  const hold = { ...c.hold, skipped: c.hold.skipped + skipped };
+  if (skipped > 0) enqueue.assign({ hold });
+  return { context: { ...c, ...changes, hold }, skipped };
 }
 
 /** Ends the hold in progress: its passed slots are skipped, and the end is logged with how long it lasted. */
 function closeHold(enqueue: Enqueue, c: SessionContext, event: { type: string } & Record<string, unknown>): SessionContext {
   if (!c.hold) return c;
-  const { context, skipped } = skipHeld(enqueue, c, event);
+  const { context } = skipHeld(enqueue, c, event);
   const at = event.type === 'RESTARTED' ? (event.lastEventAt as number) : endTime(event);
+  const skipped = context.hold!.skipped;
   enqueue.emit({ type: 'session.hold_ended', sessionId: c.plan.id, at, reason: c.hold.reason, heldMs: Math.max(0, at - c.hold.since), skipped });
   enqueue.assign({ hold: null, failedInRow: 0 });
   return { ...context, hold: null, failedInRow: 0 };
 }
 
 /** Monotonic deadline of a held session's next wake-up: a while from now, or the moment its last slot has passed. */
-function holdWakeAt(c: SessionContext): number {
+export function holdWakeAt(c: SessionContext): number {
   const wake = c.nextAt + HOLD_WAKE_MS;
   const end = slotsEnd(c);
   return end === null ? wake : Math.min(wake, plannedMono(c, end - 1) + lateToleranceMs(c.plan.intervalMs) + 1);
@@ -375,7 +379,7 @@ export const sessionMachine = setup({
     hold: enqueueActions(({ context, event, enqueue }) => {
       const { reason, detail } = holdFor(context, event);
       const at = endTime(event as SessionEvent & Record<string, unknown>);
-      enqueue.assign({ hold: { reason, since: at, detail }, holdRequested: null });
+      enqueue.assign({ hold: { reason, since: at, detail, skipped: 0 }, holdRequested: null });
       enqueue.emit({ type: 'session.held', sessionId: context.plan.id, at, reason, detail });
     }),
     requestPause: assign({ holdRequested: 'paused' as HoldReason }),
