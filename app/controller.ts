@@ -27,8 +27,8 @@ export type ResumePolicy = 'auto' | 'ask';
 const FIRST_SLOT_LEAD_MS = 100;
 /** While a session waits for its camera, a reconnection is tried at least this often (the camera's own backoff is longer). */
 export const CAMERA_PROBE_MS = 2_000;
-/** The camera's status is read this often while connected: a lost camera is noticed within it. */
-export const STATUS_INTERVAL_MS = 2_000;
+/** The camera's status is read this often while connected and no session needs more. */
+export const STATUS_INTERVAL_MS = 10_000;
 
 export interface ControllerOptions {
   store: Store;
@@ -82,12 +82,25 @@ export class Controller {
     this.cameraMachine = cameraMachine.provide({
       actors: {
         connect: connectActor(camera, clock),
-        monitor: monitorActor(camera, clock, { intervalMs: o.statusIntervalMs ?? STATUS_INTERVAL_MS, logger: o.logger }),
+        monitor: monitorActor(camera, clock, { intervalMs: () => this.statusIntervalMs(), logger: o.logger }),
         deadline,
       },
     });
     this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot: shootActor(camera, clock, (until) => this.cameraReady(until)) } });
     this.reports = new SessionReports(o.store, o.log, clock, (b) => this.emit(b));
+  }
+
+  /**
+   * A lost camera must be noticed within one slot or CAMERA_PROBE_MS, whichever is sooner. A session shooting at
+   * least that often notices by its own presses (a status read would only get in their way); a slower or held one
+   * has the status read every CAMERA_PROBE_MS.
+   */
+  private statusIntervalMs(): number {
+    const base = this.o.statusIntervalMs ?? STATUS_INTERVAL_MS;
+    const s = this.active?.journal.snapshot;
+    if (!s?.matches('running')) return base;
+    const holding = !s.matches({ running: 'waiting' }) && !s.matches({ running: 'shooting' });
+    return holding || s.context.plan.intervalMs > CAMERA_PROBE_MS ? Math.min(base, CAMERA_PROBE_MS) : base;
   }
 
   onBroadcast(listener: (b: Broadcast) => void): () => void {
