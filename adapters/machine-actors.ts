@@ -68,7 +68,7 @@ export const connectActor = (camera: CameraPort, clock: Clock) =>
   });
 
 /** Errors that mean the camera is gone, as opposed to busy with a shot. */
-const LOSS_CODES = new Set(['UNREACHABLE', 'TIMEOUT', 'WEDGED']);
+export const LOSS_CODES = new Set(['UNREACHABLE', 'TIMEOUT', 'WEDGED']);
 
 /**
  * Polls the camera's status while connected. Sends STATUS only when something changed (each one is a logged

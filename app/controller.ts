@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Actor, SnapshotFrom } from 'xstate';
-import { connectActor, deadlineActor, monitorActor, shootActor } from '../adapters/machine-actors.ts';
+import { connectActor, deadlineActor, LOSS_CODES, monitorActor, shootActor } from '../adapters/machine-actors.ts';
 import { CAMERA_MACHINE_VERSION, cameraMachine, type CameraMachine } from '../machines/camera.ts';
 import { cameraFacts } from '../machines/camera-facts.ts';
 import type { CameraPort, CardFile, LateFiles } from '../machines/camera-port.ts';
@@ -73,6 +73,8 @@ export class Controller {
   private photoInFlight = false;
   /** The reconnection probe running while the live session waits for its camera. */
   private probe: unknown = null;
+  /** A status read of the probe is in flight. */
+  private probing = false;
   /** Report titles, deletes and restores (stream `reports`). */
   readonly reports: SessionReports;
 
@@ -306,10 +308,25 @@ export class Controller {
       const camera = this.camera;
       const state = camera?.journal.snapshot?.value;
       if (state === 'reconnecting' || state === 'offline') camera!.actor.send({ type: 'RECONNECT', mono: clock.mono() });
-      // The camera came back before this session heard: tell it now.
-      if (state === 'connected' && this.active?.journal.snapshot?.matches({ running: 'waiting_for_camera' })) {
-        const wall = clock.wall();
-        this.active.actor.send({ type: 'CAMERA_BACK', at: wall, mono: clock.mono(), wall });
+      // The connection still counts as up (a press found the camera silent before any status read did): ask it.
+      if (state === 'connected' && !this.probing) {
+        this.probing = true;
+        this.o.camera.status().then(
+          () => {
+            this.probing = false;
+            const active = this.active;
+            if (!active?.journal.snapshot?.matches({ running: 'waiting_for_camera' })) return;
+            const wall = clock.wall();
+            active.actor.send({ type: 'CAMERA_BACK', at: wall, mono: clock.mono(), wall });
+          },
+          (error: { code?: string; message?: string }) => {
+            this.probing = false;
+            const code = error.code ?? 'INTERNAL';
+            if (!LOSS_CODES.has(code) || camera!.journal.snapshot?.value !== 'connected') return;
+            // Logged on the camera stream like the monitor's own loss: it reconnects, and says so when it is back.
+            camera!.actor.send({ type: 'LOST', error: { code, message: error.message ?? code, mono: clock.mono(), wall: clock.wall() } });
+          },
+        );
       }
     };
     this.probe = clock.setTimeout(tick, CAMERA_PROBE_MS);

@@ -226,6 +226,11 @@ function recordSlot(enqueue: Enqueue, c: SessionContext, shot: ShotRecord): void
 
 /** Shot failures that mean the camera cannot shoot for now: the slot is skipped and the session holds. */
 const HOLD_CODES: Record<string, HoldReason> = { UNREACHABLE: 'camera_offline', RELEASE_DISABLED: 'camera_hot' };
+/**
+ * A press whose answer was lost and whose evidence the camera could not give: the frame stays `failed` (it may have
+ * been exposed; the card may still tell), and the session waits for the camera, which did not answer.
+ */
+const isSilentCamera = (event: { type: string }): boolean => 'error' in event && asShotFailure((event as { error: unknown }).error).code === 'UNCONFIRMED';
 const holdCodeOf = (event: { type: string }): HoldReason | null =>
   'error' in event ? (HOLD_CODES[asShotFailure((event as { error: unknown }).error).code] ?? null) : null;
 
@@ -236,7 +241,7 @@ function holdFor(c: SessionContext, event: SessionEvent | { type: string }): { r
   if (event.type === 'CAMERA_LOST') return { reason: 'camera_offline', detail: (event as { error?: ErrorInfo | null }).error ?? null };
   if (event.type === 'RELEASE_DISABLED') return { reason: 'camera_hot', detail: null };
   if (event.type === 'PAUSE') return { reason: 'paused', detail: null };
-  const code = holdCodeOf(event);
+  const code = holdCodeOf(event) ?? (isSilentCamera(event) ? 'camera_offline' : null);
   if (code) return { reason: code, detail };
   if (c.holdRequested) return { reason: c.holdRequested, detail: null };
   return { reason: 'failed_in_row', detail };
@@ -338,9 +343,9 @@ export const sessionMachine = setup({
     // A camera too hot to release holds the session instead of ending it.
     fatalFailure: ({ event }) => 'error' in event && asShotFailure(event.error).fatal && holdCodeOf(event) === null,
     holdFailure: ({ event }) => holdCodeOf(event) !== null,
-    cameraGoneFailure: ({ event }) => holdCodeOf(event) === 'camera_offline',
+    cameraGoneFailure: ({ event }) => holdCodeOf(event) === 'camera_offline' || isSilentCamera(event),
     tooManyFailed: ({ context, event }) =>
-      'error' in event && holdCodeOf(event) === null && context.failedInRow + 1 >= (context.plan.maxFailedInRow ?? DEFAULT_MAX_FAILED_IN_ROW),
+      'error' in event && holdCodeOf(event) === null && !isSilentCamera(event) && context.failedInRow + 1 >= (context.plan.maxFailedInRow ?? DEFAULT_MAX_FAILED_IN_ROW),
     holdRequested: ({ context }) => context.holdRequested !== null,
     /** A hold ending (or waking) at or after the plan's last slot has passed: nothing is left to shoot. */
     holdReachesEnd: ({ context, event }) => {
