@@ -221,13 +221,23 @@ S('listReports and getReport return camelCase summaries', ({ log, store }) => {
     lastFile: '100CANON/IMG_0001.JPG',
     latenessP50Ms: 8.2,
     latenessMaxMs: 12.5,
+    latenessP99Ms: 12.5,
     error: null,
+    stopCondition: 'stop-after',
+    stopReason: null,
+    timeZone: null,
+    deletedAt: null,
   });
   assert.equal(getReportSummary(store, 's1'), summary);
   const report = getReport(store, 's1');
   assert.ok(report);
-  const { shots, orphanFiles, ...rest } = report;
+  const { shots, orphanFiles, plan, byReason, driftEndMs, timeline, cameraTimeline, ...rest } = report;
   assert.equal(rest, summary);
+  assert.equal(byReason, { ok: 1, failed: { SHUTTER_TIMEOUT: 1 }, skipped: { late: 1 }, unknown: 0 });
+  assert.is(driftEndMs, 12.5);
+  assert.is(plan?.intervalMs, 30_000);
+  assert.equal(cameraTimeline, [], 'no camera stream in this log');
+  assert.equal(timeline, [], 'this fixture logs under another stream name than session:<id>');
   assert.equal(shots, getSessionShots(store, 's1'));
   assert.equal(orphanFiles, []);
   assert.is(getReport(store, 'nope'), null);
