@@ -293,9 +293,10 @@ export class Controller {
     if (is && !hot(next) && (hot(previous) || active.journal.snapshot.matches({ running: 'held' }))) active.actor.send({ type: 'RELEASE_ALLOWED', ...reading });
   }
 
-  /** Keeps a reconnection attempt going every CAMERA_PROBE_MS while the live session waits for its camera. */
+  /** Probes the camera every CAMERA_PROBE_MS while the live session waits for it, or for it to allow release. */
   private probeWhileWaiting(snapshot: SessionSnapshot): void {
-    const waiting = snapshot.matches({ running: 'waiting_for_camera' });
+    // A camera too hot to release is asked too: its status may never change in a way the monitor reports.
+    const waiting = snapshot.matches({ running: 'waiting_for_camera' }) || snapshot.matches({ running: 'held' });
     const { clock } = this.o;
     if (!waiting) {
       if (this.probe !== null) clock.clearTimeout(this.probe);
@@ -312,12 +313,15 @@ export class Controller {
       if (state === 'connected' && !this.probing) {
         this.probing = true;
         this.o.camera.status().then(
-          () => {
+          (status) => {
             this.probing = false;
             const active = this.active;
-            if (!active?.journal.snapshot?.matches({ running: 'waiting_for_camera' })) return;
             const wall = clock.wall();
-            active.actor.send({ type: 'CAMERA_BACK', at: wall, mono: clock.mono(), wall });
+            const reading = { at: wall, mono: clock.mono(), wall };
+            if (active?.journal.snapshot?.matches({ running: 'waiting_for_camera' })) active.actor.send({ type: 'CAMERA_BACK', ...reading });
+            else if (active?.journal.snapshot?.matches({ running: 'held' }) && !status.temperature?.includes('disablerelease')) {
+              active.actor.send({ type: 'RELEASE_ALLOWED', ...reading });
+            }
           },
           (error: { code?: string; message?: string }) => {
             this.probing = false;
