@@ -106,4 +106,24 @@ S('a scheduled start waits in `scheduled`, states its slots and end, then shoots
   assert.is(bad.status, 2);
 });
 
+S('a scheduled session survives a SIGKILL before its start, and starts on time after it', async () => {
+  const startAt = new Date(Date.now() + 4_000).toISOString();
+  const started = await client!.request('start_intervalometer', { interval: 0.5, totalShots: 3, startAt, title: 'Scheduled, killed' });
+  assert.is(started.type, 'operation_result', JSON.stringify(started.data));
+  const id = started.data.session.sessionId as string;
+  client!.close();
+  await stopServer(server!, 'SIGKILL');
+  server = await startServer(dataDir);
+  client = await Client.connect(server.url);
+  const welcome = await client.waitFor((m) => m.type === 'welcome', 'welcome');
+  const session = welcome.data.state.intervalometer;
+  assert.is(session?.sessionId, id);
+  assert.is(session.state, 'scheduled', 'still waiting for its start');
+  assert.is(session.startedAt, Date.parse(startAt), 'the same start time');
+  const done = await client.waitFor((m) => m.type === 'intervalometer_completed' && m.data.session.sessionId === id, 'completed', 30_000);
+  assert.is(done.data.session.counts.ok + done.data.session.counts.failed + done.data.session.counts.skipped, 3);
+  const shots = (await client.request('get_session_shots', { sessionId: id })).data.shots as { number: number; plannedAt: number }[];
+  assert.equal(shots.map((s) => s.plannedAt), [0, 1, 2].map((k) => Date.parse(startAt) + k * 500), 'the grid starts at startAt');
+});
+
 S.run();
