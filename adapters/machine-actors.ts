@@ -68,13 +68,13 @@ export const connectActor = (camera: CameraPort, clock: Clock) =>
   });
 
 /** Errors that mean the camera is gone, as opposed to busy with a shot. */
-const LOSS_CODES = new Set(['UNREACHABLE', 'TIMEOUT', 'WEDGED']);
+export const LOSS_CODES = new Set(['UNREACHABLE', 'TIMEOUT', 'WEDGED']);
 
 /**
  * Polls the camera's status while connected. Sends STATUS only when something changed (each one is a logged
  * transition), and LOST when the camera stops answering.
  */
-export const monitorActor = (camera: CameraPort, clock: Clock, opts: { intervalMs: number; logger?: Logger }) =>
+export const monitorActor = (camera: CameraPort, clock: Clock, opts: { intervalMs: number | (() => number); logger?: Logger }) =>
   fromCallback<EventObject, { status: CameraStatus | null }>(({ input, sendBack }) => {
     let last = JSON.stringify(input.status);
     let handle: unknown;
@@ -96,9 +96,11 @@ export const monitorActor = (camera: CameraPort, clock: Clock, opts: { intervalM
         }
         opts.logger?.warn({ err: info }, 'camera status poll failed');
       }
-      if (!stopped) handle = clock.setTimeout(poll, opts.intervalMs);
+      if (!stopped) handle = clock.setTimeout(poll, every());
     };
-    handle = clock.setTimeout(poll, opts.intervalMs);
+    // Read before each wait: the controller reads more often while a session depends on knowing the camera is there.
+    const every = () => (typeof opts.intervalMs === 'function' ? opts.intervalMs() : opts.intervalMs);
+    handle = clock.setTimeout(poll, every());
     return () => {
       stopped = true;
       clock.clearTimeout(handle);

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Actor, SnapshotFrom } from 'xstate';
 import { CameraAddress } from './camera-address.ts';
-import { connectActor, deadlineActor, monitorActor, shootActor } from '../adapters/machine-actors.ts';
+import { connectActor, deadlineActor, LOSS_CODES, monitorActor, shootActor } from '../adapters/machine-actors.ts';
 import { CAMERA_MACHINE_VERSION, cameraMachine, type CameraMachine } from '../machines/camera.ts';
 import { CameraSettingsFeature } from './camera-settings.ts';
 import { cameraFacts } from '../machines/camera-facts.ts';
@@ -18,12 +18,19 @@ import { JournaledStream, startJournaledActor, type Transition } from '../store/
 import { projectSessionFacts } from '../store/projections.ts';
 import { getReportSummary, getSessionShots, openSessions } from '../store/reports.ts';
 import { ProtocolError, type Broadcast, type StartIntervalometer } from '../transport/protocol.ts';
+import { preflight } from './preflight.ts';
+import { planWindow, ScheduleError } from './schedule.ts';
+import { SessionReports } from './session-reports.ts';
 import { cameraFactBroadcast, cameraView, sessionFactBroadcast, sessionView, unsavedSessionView } from '../transport/views.ts';
 
 export type ResumePolicy = 'auto' | 'ask';
 
 /** How far ahead of the start command slot 0 is planned (bench: the start's own work took 7–15 ms here, more on SD). */
 const FIRST_SLOT_LEAD_MS = 100;
+/** While a session waits for its camera, a reconnection is tried at least this often (the camera's own backoff is longer). */
+export const CAMERA_PROBE_MS = 2_000;
+/** The camera's status is read this often while connected and no session needs more. */
+export const STATUS_INTERVAL_MS = 10_000;
 
 export interface ControllerOptions {
   store: Store;
@@ -70,6 +77,12 @@ export class Controller {
   readonly cameraAddress: CameraAddress;
   /** The camera's shooting settings and clock (get/set commands, changes on the body). */
   readonly cameraSettings: CameraSettingsFeature;
+  /** The reconnection probe running while the live session waits for its camera. */
+  private probe: unknown = null;
+  /** A status read of the probe is in flight. */
+  private probing = false;
+  /** Report titles, deletes and restores (stream `reports`). */
+  readonly reports: SessionReports;
 
   constructor(private readonly o: ControllerOptions) {
     const { camera, clock } = o;
@@ -77,7 +90,7 @@ export class Controller {
     this.cameraMachine = cameraMachine.provide({
       actors: {
         connect: connectActor(camera, clock),
-        monitor: monitorActor(camera, clock, { intervalMs: o.statusIntervalMs ?? 10_000, logger: o.logger }),
+        monitor: monitorActor(camera, clock, { intervalMs: () => this.statusIntervalMs(), logger: o.logger }),
         deadline,
       },
     });
@@ -98,11 +111,25 @@ export class Controller {
       requireCamera: () => void this.requireCamera(),
       emit: (b) => this.emit(b),
     });
+    this.reports = new SessionReports(o.store, o.log, clock, (b) => this.emit(b));
   }
 
   /** The camera's clock: `read()` and `set({iso?, timeZone?})` (default: the Pi's time), for commands and time sync. */
   get cameraClock() {
     return this.cameraSettings.clock;
+  }
+
+  /**
+   * A lost camera must be noticed within one slot or CAMERA_PROBE_MS, whichever is sooner. A session shooting at
+   * least that often notices by its own presses (a status read would only get in their way); a slower or held one
+   * has the status read every CAMERA_PROBE_MS.
+   */
+  private statusIntervalMs(): number {
+    const base = this.o.statusIntervalMs ?? STATUS_INTERVAL_MS;
+    const s = this.active?.journal.snapshot;
+    if (!s?.matches('running')) return base;
+    const holding = !s.matches({ running: 'waiting' }) && !s.matches({ running: 'shooting' });
+    return holding || s.context.plan.intervalMs > CAMERA_PROBE_MS ? Math.min(base, CAMERA_PROBE_MS) : base;
   }
 
   onBroadcast(listener: (b: Broadcast) => void): () => void {
@@ -122,6 +149,7 @@ export class Controller {
       onTransition: (t) => {
         for (const fact of t.recorded.facts) this.emit(cameraFactBroadcast(fact, t.snapshot));
         if (t.snapshot.value === 'connected' && t.previous?.value !== 'connected') this.cameraBack();
+        this.tellSession(t.previous, t.snapshot);
       },
     });
     const actor = startJournaledActor(journal, { input: { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated } }, this.actorHooks('camera'));
@@ -140,7 +168,9 @@ export class Controller {
    */
   async stop(): Promise<void> {
     const active = this.active;
-    if (active?.journal.snapshot?.matches('running')) {
+    if (this.probe !== null) this.o.clock.clearTimeout(this.probe);
+    // A paused session stays paused across the restart; any other running one finishes its frame and is suspended.
+    if (active?.journal.snapshot?.matches('running') && !active.journal.snapshot.matches({ running: 'paused' })) {
       active.actor.send({ type: 'SUSPEND', at: this.o.clock.wall() });
       await settled(active.actor, (s) => !s.matches('running'));
     }
@@ -173,12 +203,35 @@ export class Controller {
     return newest ? unsavedSessionView(newest) : null;
   }
 
+  /** Every session waiting for save or discard, oldest first. */
+  unsavedSessions() {
+    return [...this.unsaved.values()].flatMap((j) => (j.snapshot ? [unsavedSessionView(j.snapshot)] : []));
+  }
+
   sessionShots(sessionId: string, fromNumber: number, limit: number) {
     // One row more than asked says whether another page exists.
     const rows = getSessionShots(this.o.store, sessionId, { fromNumber, limit: limit + 1 });
     if (rows.length === 0 && !this.knows(sessionId)) throw new ProtocolError('NOT_FOUND', `No session ${sessionId}`);
     const shots = rows.slice(0, limit);
     return { sessionId, shots, nextFromNumber: rows.length > limit ? rows[limit]!.number : null };
+  }
+
+  /** Pre-flight of a plan against the camera as it is now (`validate_interval`); every start runs it too. */
+  validateInterval(cmd: StartIntervalometer) {
+    return this.plan(cmd).check;
+  }
+
+  private plan(cmd: StartIntervalometer) {
+    const { clock } = this.o;
+    let window;
+    try {
+      window = planWindow(cmd, clock.wall() + FIRST_SLOT_LEAD_MS);
+    } catch (error) {
+      if (error instanceof ScheduleError) throw new ProtocolError('VALIDATION_ERROR', error.message);
+      throw error;
+    }
+    const status = this.camera?.journal.snapshot?.context.status ?? null;
+    return { window, check: preflight({ intervalMs: cmd.intervalMs, window, status, observedCycleMs: null }) };
   }
 
   startSession(cmd: StartIntervalometer) {
@@ -188,47 +241,142 @@ export class Controller {
       throw new ProtocolError(
         'SESSION_ACTIVE',
         suspended ? 'A suspended session holds the camera: resume, save or discard it first' : 'A session is already running',
-        { sessionId: held.context.plan.id, state: suspended ? 'suspended' : 'running' },
+        { sessionId: held.context.plan.id, state: suspended ? 'suspended' : sessionView(held).state },
       );
     }
     const camera = this.requireCamera();
-    if (camera.status?.temperature?.includes('disablerelease')) {
-      throw new ProtocolError('CAMERA_ERROR', 'The camera is too hot to release the shutter (disablerelease); let it cool first', {
-        temperature: camera.status.temperature,
-      });
-    }
-    const tvSeconds = camera.status?.tvSeconds ?? null;
-    if (tvSeconds === null) {
-      throw new ProtocolError('VALIDATION_ERROR', 'The camera reports no fixed shutter speed (bulb is not supported yet)', { tv: camera.status?.tv ?? null });
-    }
-    if (cmd.intervalMs <= tvSeconds * 1000) {
-      throw new ProtocolError('VALIDATION_ERROR', `Interval ${cmd.intervalMs / 1000} s is not longer than the exposure (${camera.status?.tv})`, {
-        intervalMs: cmd.intervalMs,
-        tvSeconds,
-      });
+    const { window, check } = this.plan(cmd);
+    if (check.errors.length > 0 && !cmd.force) {
+      throw new ProtocolError('PREFLIGHT_FAILED', check.errors.map((e) => e.message).join('; '), { ...check });
     }
     const { clock } = this.o;
     const id = randomUUID();
-    // Slot 0 is planned a moment ahead: the start is appended (fsync), broadcast and answered before the first press
-    // can go, and a slot planned at the very instant of the command would be late by exactly that work.
-    const startedAt = clock.wall() + FIRST_SLOT_LEAD_MS;
+    // Slot 0 is planned a moment ahead (planWindow got now + lead): the start is appended (fsync), broadcast and
+    // answered before the first press can go, and a slot planned at the very instant of the command would be late
+    // by exactly that work. A scheduled start is its own wall time, on this process's monotonic clock.
+    const wall = clock.wall();
+    const mono = clock.mono();
+    const startedAt = window.startAt;
+    const status = camera.status;
     const plan = {
       id,
       title: cmd.title ?? `Session ${new Date(startedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       intervalMs: cmd.intervalMs,
-      totalShots: cmd.totalShots,
+      totalShots: window.totalShots,
       stopCondition: cmd.stopCondition,
       startedAt,
+      scheduled: window.scheduled,
+      stopAt: window.stopAt,
+      durationMs: cmd.durationMs,
+      timeZone: cmd.timeZone,
+      plannedAt: wall,
+      ...(cmd.maxFailedInRow === null ? {} : { maxFailedInRow: cmd.maxFailedInRow }),
+      camera: {
+        model: camera.info?.productname ?? null,
+        serial: camera.info?.serialnumber ?? null,
+        firmware: camera.info?.firmwareversion ?? null,
+        tv: status?.tv ?? null,
+        battery: status?.battery?.level ?? null,
+        storage: status?.storage ? { spaceBytes: status.storage.spaceBytes, maxBytes: status.storage.maxBytes, contents: status.storage.contents } : null,
+        temperature: status?.temperature ?? null,
+      },
     };
     const journal = this.sessionJournal(id);
-    this.goLive(journal, startJournaledActor(journal, { input: { plan, anchorMono: clock.mono() + FIRST_SLOT_LEAD_MS } }, this.actorHooks(`session:${id}`)));
-    return sessionView(journal.snapshot!);
+    this.goLive(journal, startJournaledActor(journal, { input: { plan, anchorMono: mono + (startedAt - wall) } }, this.actorHooks(`session:${id}`)));
+    return { session: sessionView(journal.snapshot!), warnings: check.warnings, estimate: check.estimate, ...(check.errors.length ? { forcedErrors: check.errors } : {}) };
   }
 
-  stopSession() {
+  /** Pauses the live session: its slots are skipped (`paused`) until resumed, on the same grid. */
+  pauseSession() {
+    const live = this.liveSession('running');
+    const { clock } = this.o;
+    const wall = clock.wall();
+    live.actor.send({ type: 'PAUSE', at: wall, mono: clock.mono(), wall });
+    return sessionView(live.journal.snapshot!);
+  }
+
+  /** Ends a pause (or a hold for too many failed frames); shooting goes on at the next slot of the grid. */
+  unpauseSession() {
+    const live = this.liveSession('running');
+    if (!live.journal.snapshot!.matches({ running: 'paused' })) throw new ProtocolError('NOT_FOUND', 'The session is not paused');
+    const { clock } = this.o;
+    const wall = clock.wall();
+    live.actor.send({ type: 'UNPAUSE', at: wall, mono: clock.mono(), wall });
+    return sessionView(live.journal.snapshot!);
+  }
+
+  private liveSession(state: 'running'): Live<SessionMachine> {
+    if (!this.active?.journal.snapshot?.matches(state)) throw new ProtocolError('NOT_FOUND', 'No session is running');
+    return this.active;
+  }
+
+  /**
+   * The camera stream's changes that concern the live session: the camera lost or back, release refused or allowed
+   * by its temperature. While the session waits for the camera, a reconnection is tried every CAMERA_PROBE_MS.
+   */
+  private tellSession(previous: SnapshotFrom<CameraMachine> | null, next: SnapshotFrom<CameraMachine>): void {
+    const active = this.active;
+    if (!active?.journal.snapshot?.matches('running')) return;
+    const { clock } = this.o;
+    const wall = clock.wall();
+    const reading = { at: wall, mono: clock.mono(), wall };
+    const was = previous?.value === 'connected';
+    const is = next.value === 'connected';
+    if (was && !is) active.actor.send({ type: 'CAMERA_LOST', ...reading, error: next.context.lastError });
+    if (!was && is) active.actor.send({ type: 'CAMERA_BACK', ...reading });
+    const hot = (s: SnapshotFrom<CameraMachine> | null) => Boolean(s?.context.status?.temperature?.includes('disablerelease'));
+    if (is && hot(next) && !hot(previous)) active.actor.send({ type: 'RELEASE_DISABLED', ...reading });
+    if (is && !hot(next) && (hot(previous) || active.journal.snapshot.matches({ running: 'held' }))) active.actor.send({ type: 'RELEASE_ALLOWED', ...reading });
+  }
+
+  /** Probes the camera every CAMERA_PROBE_MS while the live session waits for it, or for it to allow release. */
+  private probeWhileWaiting(snapshot: SessionSnapshot): void {
+    // A camera too hot to release is asked too: its status may never change in a way the monitor reports.
+    const waiting = snapshot.matches({ running: 'waiting_for_camera' }) || snapshot.matches({ running: 'held' });
+    const { clock } = this.o;
+    if (!waiting) {
+      if (this.probe !== null) clock.clearTimeout(this.probe);
+      this.probe = null;
+      return;
+    }
+    if (this.probe !== null) return;
+    const tick = () => {
+      this.probe = clock.setTimeout(tick, CAMERA_PROBE_MS);
+      const camera = this.camera;
+      const state = camera?.journal.snapshot?.value;
+      if (state === 'reconnecting' || state === 'offline') camera!.actor.send({ type: 'RECONNECT', mono: clock.mono() });
+      // The connection still counts as up (a press found the camera silent before any status read did): ask it.
+      if (state === 'connected' && !this.probing) {
+        this.probing = true;
+        this.o.camera.status().then(
+          (status) => {
+            this.probing = false;
+            const active = this.active;
+            const wall = clock.wall();
+            const reading = { at: wall, mono: clock.mono(), wall };
+            if (active?.journal.snapshot?.matches({ running: 'waiting_for_camera' })) active.actor.send({ type: 'CAMERA_BACK', ...reading });
+            else if (active?.journal.snapshot?.matches({ running: 'held' }) && !status.temperature?.includes('disablerelease')) {
+              active.actor.send({ type: 'RELEASE_ALLOWED', ...reading });
+            }
+          },
+          (error: { code?: string; message?: string }) => {
+            this.probing = false;
+            const code = error.code ?? 'INTERNAL';
+            if (!LOSS_CODES.has(code) || camera!.journal.snapshot?.value !== 'connected') return;
+            // Logged on the camera stream like the monitor's own loss: it reconnects, and says so when it is back.
+            camera!.actor.send({ type: 'LOST', error: { code, message: error.message ?? code, mono: clock.mono(), wall: clock.wall() } });
+          },
+        );
+      }
+    };
+    this.probe = clock.setTimeout(tick, CAMERA_PROBE_MS);
+  }
+
+  /** Stops the live session; `reason` is logged with the stop and the end (`controller_battery`, …). */
+  stopSession(reason = 'user') {
     if (!this.active) throw new ProtocolError('NOT_FOUND', 'No session is running');
     const { actor, journal } = this.active;
-    actor.send({ type: 'STOP', at: this.o.clock.wall() });
+    actor.send({ type: 'STOP', at: this.o.clock.wall(), reason });
     return sessionView(journal.snapshot!);
   }
 
@@ -324,7 +472,10 @@ export class Controller {
         }
         // A card comparison waits for the grid to rest between slots: a frame in flight is not an orphan.
         if (t.snapshot.matches({ running: 'waiting' }) && this.reconcileDue.has(id)) this.reconcileSoon();
-        if (this.active?.journal.snapshot?.context.plan.id === id) this.letGoIfOver(t.snapshot);
+        if (this.active?.journal.snapshot?.context.plan.id === id) {
+          this.probeWhileWaiting(t.snapshot);
+          this.letGoIfOver(t.snapshot);
+        }
       },
     });
   }
@@ -377,7 +528,7 @@ export class Controller {
     if (!snapshot) return;
     // The slot whose press was in flight when the process died (it becomes `unknown`).
     const inFlight = snapshot.matches({ running: 'shooting' }) ? snapshot.context.nextIndex + 1 : null;
-    if (snapshot.matches('running') || snapshot.matches('suspended')) {
+    if (snapshot.matches('running') || snapshot.matches('suspended') || snapshot.matches('scheduled')) {
       const { clock } = this.o;
       const wall = clock.wall();
       journal.record({ type: 'RESTARTED', at: wall, mono: clock.mono(), wall, lastEventAt: journal.lastAt ?? wall, resume: this.o.resume !== 'ask' });
@@ -385,7 +536,7 @@ export class Controller {
     const now = journal.snapshot!;
     // The press the dead process was making may still write its frame: it claims a new file before the new presses.
     if (inFlight !== null && (now.matches('running') || now.matches('suspended'))) this.o.camera.adoptReleases([{ sessionId: id, number: inFlight }]);
-    if (now.matches('running') || now.matches('suspended')) {
+    if (now.matches('running') || now.matches('suspended') || now.matches('scheduled')) {
       this.goLive(journal, startJournaledActor(journal, { restore: true }, this.actorHooks(`session:${id}`)));
       this.reconcileDue.add(id);
       this.o.logger.warn({ sessionId: id, state: sessionView(now).state, counts: now.context.counts }, now.matches('running') ? 'resumed a session' : 'a session waits suspended: resume, save or discard it');

@@ -2,12 +2,13 @@
 import type { Controller } from '../app/controller.ts';
 import { cameraAddressHandlers } from './commands-camera-address.ts';
 import { cameraSettingsHandlers } from './commands-camera-settings.ts';
+import { sessionHandlers } from './commands-session.ts';
 import type { CommandData, CommandType, StartIntervalometer } from './protocol.ts';
 
 type Handler<T extends CommandType> = (c: Controller, data: CommandData<T>, now: number) => unknown;
 type Handlers = { [T in CommandType]: Handler<T> };
 
-const start = (c: Controller, data: StartIntervalometer) => ({ session: c.startSession(data) });
+const start = (c: Controller, data: StartIntervalometer) => c.startSession(data);
 
 export const handlers: Handlers = {
   get_camera_status: (c) => ({ camera: c.cameraState() }),
@@ -15,7 +16,7 @@ export const handlers: Handlers = {
   start_intervalometer: start,
   start_intervalometer_with_title: start,
   stop_intervalometer: (c) => ({ session: c.stopSession() }),
-  get_unsaved_session: (c) => ({ unsavedSession: c.unsavedSession() }),
+  get_unsaved_session: (c) => ({ unsavedSession: c.unsavedSession(), unsavedSessions: c.unsavedSessions() }),
   resume_session: (c, data) => ({ session: c.resumeSession(data.sessionId) }),
   get_session_shots: (c, data) => c.sessionShots(data.sessionId, data.fromNumber, data.limit),
   save_session_as_report: (c, data) => c.saveSession(data.sessionId, data.title),
@@ -23,6 +24,7 @@ export const handlers: Handlers = {
   ping: (_c, _data, now) => ({ pong: true, serverTime: now }),
   ...cameraAddressHandlers,
   ...cameraSettingsHandlers,
+  ...sessionHandlers,
 };
 
 export function runCommand<T extends CommandType>(c: Controller, type: T, data: unknown, now: number): Promise<unknown> {

@@ -44,7 +44,15 @@ export function sessionView(s: SessionSnapshot) {
     interval: c.plan.intervalMs / 1000,
     totalShots: c.plan.totalShots,
     stopCondition: c.plan.stopCondition,
+    /** Wall-clock label of slot 0: for a scheduled session, when it will start. */
     startedAt: c.plan.startedAt,
+    /** Planned end: the stop time, or the end of the last planned slot; null for an unlimited session. */
+    endAt: plannedEnd(c.plan),
+    stopAt: c.plan.stopAt ?? null,
+    timeZone: c.plan.timeZone ?? null,
+    /** Why the session is not shooting (`paused`, `camera_offline`, `camera_hot`, `failed_in_row`), or null. */
+    hold: c.hold,
+    stopReason: c.stopReason,
     endedAt: c.endedAt,
     counts: c.counts,
     /** Next slot number and its wall-clock label; null once the session no longer runs. */
@@ -58,6 +66,13 @@ export function sessionView(s: SessionSnapshot) {
   };
 }
 export type SessionView = ReturnType<typeof sessionView>;
+
+/** When a plan ends: the stop time or the length asked for, else the end of its last slot's interval. */
+export function plannedEnd(plan: SessionSnapshot['context']['plan']): number | null {
+  if (plan.stopCondition === 'stop-at' && plan.stopAt != null) return plan.stopAt;
+  if (plan.stopCondition === 'duration' && plan.durationMs != null) return plan.startedAt + plan.durationMs;
+  return plan.totalShots === null ? null : plan.startedAt + plan.totalShots * plan.intervalMs;
+}
 
 export function unsavedSessionView(s: SessionSnapshot) {
   return { ...sessionView(s), reason: 'interrupted' as const };
@@ -113,6 +128,12 @@ export function sessionFactBroadcast(fact: RecordedFact, snapshot: SessionSnapsh
       return f.status === 'completed'
         ? broadcast('intervalometer_completed', fact, { session, reason: 'completed' })
         : broadcast('intervalometer_stopped', fact, { session, reason: f.status, error: f.error });
+    case 'session.began':
+      return broadcast('intervalometer_update', fact, { session, skipped: null });
+    case 'session.held':
+      return broadcast('intervalometer_held', fact, { session, reason: f.reason, detail: f.detail });
+    case 'session.hold_ended':
+      return broadcast('intervalometer_hold_ended', fact, { session, reason: f.reason, heldMs: f.heldMs, skipped: f.skipped });
     case 'session.interrupted':
       return broadcast('unsaved_session_found', fact, { unsavedSession: unsavedSessionView(snapshot) });
     case 'session.saved':

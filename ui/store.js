@@ -19,8 +19,11 @@ export const HANDLED_BROADCASTS = [
   'intervalometer_resumed',
   'intervalometer_completed',
   'intervalometer_stopped',
+  'intervalometer_held',
+  'intervalometer_hold_ended',
   'unsaved_session_found',
   'report_saved',
+  'report_updated',
   'session_discarded',
   'camera_ip_changed',
   'camera_setting_changed',
@@ -132,6 +135,8 @@ function apply(state, type, d, at) {
       return { ...withSession(state, d.session), note: null };
     case 'intervalometer_completed':
     case 'intervalometer_stopped':
+    case 'intervalometer_held':
+    case 'intervalometer_hold_ended':
       return withSession(state, d.session);
     case 'shot_updated': {
       const next = withSession(state, d.session);
@@ -296,6 +301,10 @@ export function describe(state, type, d) {
           : 0;
       return { level: 'warn', text: `Resumed ${titleOf(s)}: ${resumeText({ gapMs: d.gapMs, skipped, reanchored: d.reanchored })}` };
     }
+    case 'intervalometer_held':
+      return { level: 'warn', text: `Holding ${titleOf(s)}: ${skipReasonText(d.reason)}${d.detail ? ` (${errText(d.detail)})` : ''}; slots pass unshot` };
+    case 'intervalometer_hold_ended':
+      return { level: 'info', text: `Shooting again after ${formatDuration(d.heldMs ?? 0)} (${skipReasonText(d.reason)}, ${d.skipped ?? 0} skipped)` };
     case 'intervalometer_completed':
       return { level: 'ok', text: `Completed ${titleOf(s)}: ${tally(s)}` };
     case 'intervalometer_stopped':
@@ -324,6 +333,8 @@ export function describe(state, type, d) {
       const text = Number.isFinite(ms) ? `Camera clock is ${formatDuration(Math.abs(ms))} ${ms >= 0 ? 'ahead of' : 'behind'} the Pi` : 'Camera clock unreadable';
       return { level: Number.isFinite(ms) && Math.abs(ms) > 2_000 ? 'warn' : 'info', text, key: 'camera_clock_offset' };
     }
+    case 'report_updated':
+      return { level: 'info', text: `Report ${d.change ?? 'updated'}${d.report?.title ? `: “${d.report.title}”` : ''}` };
     default:
       return { level: 'warn', text: `Unknown event “${type}” (this page may be out of date)` };
   }
