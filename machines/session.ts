@@ -131,6 +131,8 @@ const plannedMono = (c: Pick<SessionContext, 'anchor' | 'plan'>, index: number):
   c.anchor.mono + (index - c.anchor.index) * c.plan.intervalMs;
 const plannedWall = (c: Pick<SessionContext, 'anchor' | 'plan'>, index: number): number =>
   c.anchor.wall + (index - c.anchor.index) * c.plan.intervalMs;
+/** How much longer than an interval the last frame's file is waited for: a slow card, RAW+JPEG, a busy machine. */
+export const LAST_FRAME_FILE_WAIT_MS = 10_000;
 /** Number of slots in the plan; null for an unlimited session. */
 const slotsEnd = (c: SessionContext): number | null => (c.plan.stopCondition === 'unlimited' ? null : c.plan.totalShots);
 const isLastSlot = (c: SessionContext, index: number): boolean => {
@@ -557,7 +559,9 @@ export const sessionMachine = setup({
               tag: { sessionId: context.plan.id, number: context.nextIndex + 1 },
               plannedMono: context.nextAt,
               pressDeadlineMono: context.nextAt + lateToleranceMs(context.plan.intervalMs),
-              fileDeadlineMono: context.nextAt + context.plan.intervalMs,
+              // The next slot bounds the wait for files; after the last there is none, and a session that ends
+              // (completed, its report made) while its last frame is still being written would log it without its file.
+              fileDeadlineMono: context.nextAt + context.plan.intervalMs + (isLastSlot(context, context.nextIndex) ? LAST_FRAME_FILE_WAIT_MS : 0),
             }),
             onDone: [
               { guard: 'stopRequested', target: '#session.stopped', actions: ['recordShot', 'endStopped'] },
