@@ -223,8 +223,11 @@ export class SimBody {
 
   // ---- shutter ----
 
-  /** `shutterbutton` with a valid body: starts a release or says why not. */
-  pressShutter(): Refusal {
+  /**
+   * `shutterbutton` with a valid body, or a manual `full_press` (`manual`): starts a release or says why not. With
+   * Tv `bulb` only the manual press exposes, until endBulb().
+   */
+  pressShutter(how: 'button' | 'manual' = 'button'): Refusal {
     this.s.pressRequests++;
     if (this.s.busyNext > 0 || this.engine.phase !== 'idle') {
       if (this.s.busyNext > 0) this.s.busyNext--;
@@ -233,20 +236,26 @@ export class SimBody {
     }
     const tv = this.s.settings.tv;
     // Bulb needs shutterbutton/manual (client-timed); the plain button has no duration to use.
-    if (isBulb(tv)) return { status: 503, message: 'Mode not supported' };
+    const bulb = isBulb(tv);
+    if (bulb && how === 'button') return { status: 503, message: 'Mode not supported' };
     if (this.cardFull()) return { status: 503, message: 'Can not write to card' };
     const seconds = parseTv(tv);
-    if (seconds === null) return { status: 503, message: 'Mode not supported' };
+    if (seconds === null && !bulb) return { status: 503, message: 'Mode not supported' };
     const { rawJpeg, noiseReductionMs } = this.s.modes;
     const seq = this.card.takeNumber();
     this.writing = rawJpeg ? [fileNameFor(seq, 'CR3'), fileNameFor(seq, 'JPG')] : [fileNameFor(seq, 'JPG')];
     this.s.presses.push({ wall: this.clock.wall(), mono: this.clock.mono() });
     this.engine.start({
-      exposureMs: seconds * 1000,
+      exposureMs: seconds === null ? null : seconds * 1000,
       processingMs: noiseReductionMs,
       writeMs: rawJpeg ? [this.timings.writeMs, this.timings.rawJpegGapMs] : [this.timings.writeMs],
     });
     return null;
+  }
+
+  /** A manual `release`: closes a bulb exposure; false when none was open. */
+  endBulb(): boolean {
+    return isBulb(this.s.settings.tv) && this.engine.endExposure();
   }
 
   /** Each file is its own event, about 0.5 s apart for RAW+JPEG (docs/camera-notes.md, "Files of a release"). */

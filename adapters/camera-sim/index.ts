@@ -212,6 +212,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       query: url.searchParams,
       body: parsedBody,
       reply: (status, data) => sendJson(res, status, data),
+      replyBytes: (status, contentType, bytes) => {
+        if (res.writableEnded || res.destroyed) return;
+        res.writeHead(status, { 'content-type': contentType, 'content-length': bytes.length });
+        res.end(bytes);
+      },
       onClose: (fn) => res.on('close', fn),
       drop: () => req.socket.destroy(),
     };

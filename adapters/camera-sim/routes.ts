@@ -3,6 +3,8 @@
 
 import { parseCanonDatetime } from '../ccapi/datetime.ts';
 import type { SimBody, SettingName } from './body.ts';
+import { liveviewRoutes } from './liveview.ts';
+import { manualShutterRoutes } from './manual-shutter.ts';
 
 export interface Exchange {
   query: URLSearchParams;
@@ -10,6 +12,8 @@ export interface Exchange {
   body: unknown;
   /** Sends a JSON answer; ignored once the client has gone. */
   reply(status: number, body: unknown): void;
+  /** Sends bytes (a JPEG); ignored once the client has gone. */
+  replyBytes(status: number, contentType: string, bytes: Buffer): void;
   /** Runs when the connection closes before or after the answer. */
   onClose(fn: () => void): void;
   /** Destroys the connection without an answer, as a camera whose Wi-Fi dropped mid-request. */
@@ -94,6 +98,8 @@ export function ccapiRoutes(body: SimBody): Routes {
     },
     DELETE: (x) => (body.hub.stop() ? x.reply(200, {}) : x.reply(503, { message: 'Not started' })),
   });
+
+  for (const [path, handlers] of [...manualShutterRoutes(body), ...liveviewRoutes(body)]) add(path, handlers);
 
   return routes;
 }
