@@ -10,7 +10,9 @@ import {
   type CameraStatus,
   type CardFile,
   type LateFiles,
+  type Preview,
   type ReleaseTag,
+  type BulbRequest,
   type ShotRequest,
   type ShotResult,
 } from '../machines/camera-port.ts';
@@ -21,9 +23,12 @@ import { CcapiClient, DEFAULT_TIMEOUTS, type CameraDatetime, type CcapiTimeouts,
 import { CcapiError, pressOutcome } from './ccapi/errors.ts';
 import { EventWatcher, type EventWatcherOptions } from './ccapi/events.ts';
 import { CcapiHttp } from './ccapi/http.ts';
+import { liveviewFrame, setLiveview } from './ccapi/liveview.ts';
+import { manualShutter } from './ccapi/manual-shutter.ts';
 import { Mutex } from './ccapi/mutex.ts';
+import { downloadPreview } from './ccapi/preview.ts';
 import { ReleaseLedger, type Release } from './ccapi/release-ledger.ts';
-import { sleep } from './ccapi/sleep.ts';
+import { sleep, sleepUntil } from './ccapi/sleep.ts';
 import { parseTv } from './ccapi/tv.ts';
 
 export interface CcapiCameraOptions {
@@ -69,6 +74,10 @@ export class CcapiCamera implements CameraPort {
   private watcher: EventWatcher | null = null;
   private tvSeconds: number | null = null;
   private filesPerRelease = 1;
+  /** The card's contents path (`/ccapi/ver130/contents/card1`), for files named relative to it. */
+  private storagePath: string | null = null;
+  /** A bulb exposure in progress: aborting it releases at once; `released` settles once the release was sent. */
+  private bulb: { cut: AbortController; released: Promise<void> } | null = null;
 
   constructor(private readonly opts: CcapiCameraOptions) {
     this.baseUrl = opts.baseUrl;
@@ -127,7 +136,7 @@ export class CcapiCamera implements CameraPort {
       const releaseHold = client.http.commands.hold(); // no status or settings reads from here
       let release: Release | null = null;
       try {
-        const pressed = await this.press(client, request);
+        const pressed = request.bulb ? await this.pressBulb(client, request, request.bulb) : await this.press(client, request);
         release = pressed.release;
         const complete = (r: Release) => r.files.length >= r.expected;
         await this.ledger.waitFor(release, complete, request.fileDeadlineMono);
@@ -177,7 +186,96 @@ export class CcapiCamera implements CameraPort {
   }
 
   async close(): Promise<void> {
+    // A bulb in progress is released before the connection goes: a stop never leaves the shutter open.
+    const bulb = this.bulb;
+    bulb?.cut.abort();
+    await bulb?.released.catch((err: unknown) => this.logger?.error({ err }, 'could not release the bulb exposure at close'));
     await this.lifecycle.run(() => this.teardown());
+  }
+
+  async preview(file: string, onProgress?: (p: { kind: Preview['kind']; loaded: number; total: number | null }) => void, signal?: AbortSignal): Promise<Preview> {
+    const path = file.startsWith('/') || file.includes('://') || !this.storagePath ? file : `${this.storagePath}/${file}`;
+    return downloadPreview(this.connected(), path, { clock: this.clock, onProgress, signal });
+  }
+
+  async liveview(on: boolean): Promise<void> {
+    await setLiveview(this.connected(), on);
+  }
+
+  async liveviewFrame(): Promise<Buffer> {
+    return (await liveviewFrame(this.connected())).bytes;
+  }
+
+  async releaseShutter(): Promise<void> {
+    await this.letGo(this.connected());
+  }
+
+  /**
+   * A bulb exposure through the manual shutter: lets go of any held button, half press, full press, then the release
+   * at `ms` after the full press on the monotonic clock (sooner only when `bulb.signal` or close() cuts it short).
+   * A lost full-press answer counts as opened: the release goes out at the deadline all the same.
+   */
+  private async pressBulb(
+    client: CcapiClient,
+    request: ShotRequest,
+    bulb: BulbRequest,
+  ): Promise<{ release: Release; sentWall: number; latencyMs: number | null; attempts: number }> {
+    await this.letGo(client);
+    await manualShutter(client, 'half_press');
+    const sentMono = this.clock.mono();
+    const sentWall = this.clock.wall();
+    const release = this.ledger.open(request.tag, sentMono, this.filesPerRelease);
+    let latencyMs: number | null = null;
+    try {
+      await manualShutter(client, 'full_press', this.timeouts.shutterMs);
+      latencyMs = this.clock.mono() - sentMono;
+    } catch (err) {
+      const e = asCameraError(err);
+      if (pressOutcome(e) !== 'ambiguous') {
+        this.ledger.withdraw(release);
+        await this.letGo(client).catch(() => undefined); // the half press
+        e.attempts = 1;
+        throw e;
+      }
+      this.logger?.warn({ tag: request.tag, err: e.message }, 'bulb full press: answer lost; releasing at the deadline all the same');
+    }
+    this.ledger.accept(release);
+    const releaseAtMono = sentMono + bulb.ms;
+    bulb.onOpen?.({ mono: sentMono, wall: sentWall, releaseAtMono });
+    const cut = new AbortController();
+    const stop = () => cut.abort();
+    bulb.signal?.addEventListener('abort', stop, { once: true });
+    let done!: () => void;
+    let failed!: (err: unknown) => void;
+    const released = new Promise<void>((resolve, reject) => ((done = resolve), (failed = reject)));
+    this.bulb = { cut, released };
+    try {
+      await sleepUntil(this.clock, releaseAtMono, cut.signal);
+      await this.letGo(client);
+      done();
+      bulb.onClosed?.({ mono: this.clock.mono(), wall: this.clock.wall() });
+    } catch (err) {
+      failed(err);
+      throw err;
+    } finally {
+      bulb.signal?.removeEventListener('abort', stop);
+      this.bulb = null;
+    }
+    this.logger?.debug({ tag: request.tag, ms: this.clock.mono() - sentMono, planned: bulb.ms }, 'bulb released');
+    return { release, sentWall, latencyMs, attempts: 1 };
+  }
+
+  /** Sends the manual release until the camera takes it: a held button would refuse every later shot. */
+  private async letGo(client: CcapiClient): Promise<void> {
+    for (let attempt = 1, pause = 100; ; attempt++, pause *= 2) {
+      try {
+        return await manualShutter(client, 'release');
+      } catch (err) {
+        if (attempt >= 5 || (err instanceof CameraError && !err.transient)) throw err;
+        this.logger?.warn({ attempt, err: err instanceof Error ? err.message : String(err) }, 'shutter release failed; trying again');
+        await sleep(this.clock, pause);
+      }
+    }
   }
 
   /**
@@ -324,6 +422,8 @@ export class CcapiCamera implements CameraPort {
     const settings = await optional(() => client.shootingSettings());
     if (settings) this.learnSettings(settings);
     const first = storageList?.[0];
+    if (first?.path) this.storagePath = first.path;
+    const mode = settings?.shootingmodedial?.value ?? settings?.shootingmode?.value;
     const tvValue = settings?.tv?.value;
     const tv = typeof tvValue === 'string' ? tvValue : null;
     return {
@@ -332,6 +432,7 @@ export class CcapiCamera implements CameraPort {
       temperature,
       tv,
       tvSeconds: tv === null ? null : parseTv(tv),
+      mode: typeof mode === 'string' ? mode : null,
     };
   }
 }

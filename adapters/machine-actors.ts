@@ -47,7 +47,8 @@ export const shootActor = (camera: CameraPort, clock: Clock, cameraReady: (deadl
       }
       // The slot was armed early (its TICK logged and announced); the press itself goes at the planned time.
       await new Promise<void>((resolve) => atMono(clock, input.plannedMono, resolve));
-      return await camera.shoot({ tag: input.tag, pressDeadlineMono: input.pressDeadlineMono, fileDeadlineMono: input.fileDeadlineMono });
+      const bulb = input.bulbSeconds === null ? {} : { bulb: { ms: Math.round(input.bulbSeconds * 1000) } };
+      return await camera.shoot({ tag: input.tag, pressDeadlineMono: input.pressDeadlineMono, fileDeadlineMono: input.fileDeadlineMono, ...bulb });
     } catch (error) {
       const info = errorInfo(error);
       const attempts = error instanceof CameraError ? (error.attempts ?? 1) : 1;

@@ -2,10 +2,11 @@
 // the journaled streams (the camera, each session), brings sessions back after a restart, reconciles the log with
 // the camera's card, and turns every stored fact into exactly one broadcast.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Actor, SnapshotFrom } from 'xstate';
+import { fromPromise, type Actor, type SnapshotFrom } from 'xstate';
 import { connectActor, deadlineActor, monitorActor, shootActor } from '../adapters/machine-actors.ts';
-import { CAMERA_MACHINE_VERSION, cameraMachine, type CameraMachine } from '../machines/camera.ts';
+import { CAMERA_MACHINE_VERSION, cameraMachine, connectionOf, type CameraMachine, type HeldShutter } from '../machines/camera.ts';
 import { cameraFacts } from '../machines/camera-facts.ts';
 import type { CameraPort, CardFile, LateFiles } from '../machines/camera-port.ts';
 import type { Clock } from '../machines/clock.ts';
@@ -17,6 +18,10 @@ import { projectSessionFacts } from '../store/projections.ts';
 import { getReportSummary, getSessionShots, openSessions } from '../store/reports.ts';
 import { ProtocolError, type Broadcast, type StartIntervalometer } from '../transport/protocol.ts';
 import { cameraFactBroadcast, cameraView, sessionFactBroadcast, sessionView, unsavedSessionView } from '../transport/views.ts';
+import { CameraJobs, requireBulb } from './camera-jobs.ts';
+import { settled } from './settled.ts';
+import { liveviewActors } from './liveview.ts';
+import { TEST_PHOTO_DIR, testPhotoActor } from './test-photo.ts';
 
 export type ResumePolicy = 'auto' | 'ask';
 
@@ -39,6 +44,8 @@ export interface ControllerOptions {
    * longer keep its promise; the server exits here and recovers from the log on restart. Default: rethrow.
    */
   onFatal?: (error: unknown) => void;
+  /** Where test-photo previews are kept (`<dataDir>/test-photos`); default: a `test-photos` folder in the cwd. */
+  dataDir?: string;
 }
 
 type SessionSnapshot = SnapshotFrom<SessionMachine>;
@@ -63,17 +70,32 @@ export class Controller {
   private unsubscribeLateFiles?: () => void;
   /** Shots waiting for the camera to (re)connect, until their press window closes. */
   private readonly readyWaiters = new Set<() => void>();
-  private photoInFlight = false;
+  /** A bulb a session was exposing when the last process died: the camera machine releases it first. */
+  private sessionBulbHeld: HeldShutter | null = null;
+  /** Test photos and live view, through the camera machine. */
+  readonly jobs: CameraJobs;
+  readonly testPhotoDir: string;
 
   constructor(private readonly o: ControllerOptions) {
     const { camera, clock } = o;
     const deadline = deadlineActor(clock);
+    this.testPhotoDir = join(o.dataDir ?? '.', TEST_PHOTO_DIR);
     this.cameraMachine = cameraMachine.provide({
       actors: {
         connect: connectActor(camera, clock),
         monitor: monitorActor(camera, clock, { intervalMs: o.statusIntervalMs ?? 10_000, logger: o.logger }),
         deadline,
+        testPhoto: testPhotoActor({ camera, clock, dir: this.testPhotoDir, logger: o.logger }),
+        ...liveviewActors(camera, clock),
+        releaseShutter: releaseShutterActor(camera, o.logger),
       },
+    });
+    this.jobs = new CameraJobs({
+      camera,
+      clock,
+      cameraActor: () => this.camera?.actor ?? null,
+      sessionActive: () => this.active?.journal.snapshot ?? null,
+      requireCamera: () => this.requireCamera(),
     });
     this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot: shootActor(camera, clock, (until) => this.cameraReady(until)) } });
   }
@@ -93,10 +115,14 @@ export class Controller {
       facts: (previous, next, event) => cameraFacts(previous, next, event),
       onTransition: (t) => {
         for (const fact of t.recorded.facts) this.emit(cameraFactBroadcast(fact, t.snapshot));
-        if (t.snapshot.value === 'connected' && t.previous?.value !== 'connected') this.cameraBack();
+        if (connectionOf(t.snapshot.value) === 'connected' && (!t.previous || connectionOf(t.previous.value) !== 'connected')) this.cameraBack();
       },
     });
-    const actor = startJournaledActor(journal, { input: { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated } }, this.actorHooks('camera'));
+    // A bulb the last run logged as open and never as closed (a crash, a lost camera) is released first.
+    const heldShutter = journal.snapshot?.context.heldShutter ?? this.sessionBulbHeld;
+    if (heldShutter) this.o.logger.warn({ heldShutter }, 'a bulb exposure may still hold the shutter open: releasing it once connected');
+    const input = { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated, heldShutter };
+    const actor = startJournaledActor(journal, { input }, this.actorHooks('camera'));
     this.camera = { journal, actor };
   }
 
@@ -156,14 +182,16 @@ export class Controller {
       );
     }
     const camera = this.requireCamera();
+    this.jobs.yieldToSession();
     if (camera.status?.temperature?.includes('disablerelease')) {
       throw new ProtocolError('CAMERA_ERROR', 'The camera is too hot to release the shutter (disablerelease); let it cool first', {
         temperature: camera.status.temperature,
       });
     }
-    const tvSeconds = camera.status?.tvSeconds ?? null;
+    if (cmd.bulbSeconds !== null) requireBulb(camera.status);
+    const tvSeconds = cmd.bulbSeconds ?? camera.status?.tvSeconds ?? null;
     if (tvSeconds === null) {
-      throw new ProtocolError('VALIDATION_ERROR', 'The camera reports no fixed shutter speed (bulb is not supported yet)', { tv: camera.status?.tv ?? null });
+      throw new ProtocolError('VALIDATION_ERROR', 'The camera reports no fixed shutter speed: set one, or give bulbSeconds', { tv: camera.status?.tv ?? null });
     }
     if (cmd.intervalMs <= tvSeconds * 1000) {
       throw new ProtocolError('VALIDATION_ERROR', `Interval ${cmd.intervalMs / 1000} s is not longer than the exposure (${camera.status?.tv})`, {
@@ -183,6 +211,7 @@ export class Controller {
       totalShots: cmd.totalShots,
       stopCondition: cmd.stopCondition,
       startedAt,
+      ...(cmd.bulbSeconds === null ? {} : { bulbSeconds: cmd.bulbSeconds }),
     };
     const journal = this.sessionJournal(id);
     this.goLive(journal, startJournaledActor(journal, { input: { plan, anchorMono: clock.mono() + FIRST_SLOT_LEAD_MS } }, this.actorHooks(`session:${id}`)));
@@ -230,29 +259,9 @@ export class Controller {
     return { sessionId };
   }
 
-  async takePhoto() {
-    if (this.active) throw new ProtocolError('SESSION_ACTIVE', 'A session holds the camera; test photos would cost it frames');
-    this.requireCamera();
-    if (this.photoInFlight) throw new ProtocolError('CAMERA_BUSY', 'A test photo is already being taken');
-    this.photoInFlight = true;
-    try {
-      const now = this.o.clock.mono();
-      const shot = await this.o.camera.shoot({ tag: { sessionId: 'test-photo', number: 0 }, pressDeadlineMono: now + 3_000, fileDeadlineMono: now + 15_000 });
-      const photo = { triggeredAt: shot.triggerWall, latencyMs: shot.latencyMs, attempts: shot.attempts, files: shot.files };
-      this.camera?.actor.send({ type: 'PHOTO_TAKEN', photo });
-      return { photo };
-    } catch (error) {
-      if (error instanceof ProtocolError) throw error;
-      const e = error as { code?: string; message?: string };
-      throw new ProtocolError('CAMERA_ERROR', `The camera did not take the photo: ${e.message ?? String(error)}`, { cameraCode: e.code ?? null });
-    } finally {
-      this.photoInFlight = false;
-    }
-  }
-
   private requireCamera() {
     const snapshot = this.camera?.journal.snapshot;
-    if (!snapshot || snapshot.value !== 'connected') {
+    if (!snapshot || connectionOf(snapshot.value) !== 'connected') {
       throw new ProtocolError('CAMERA_OFFLINE', 'The camera is not connected', { camera: cameraView(snapshot ?? null).state });
     }
     return snapshot.context;
@@ -349,6 +358,10 @@ export class Controller {
     const now = journal.snapshot!;
     // The press the dead process was making may still write its frame: it claims a new file before the new presses.
     if (inFlight !== null && (now.matches('running') || now.matches('suspended'))) this.o.camera.adoptReleases([{ sessionId: id, number: inFlight }]);
+    // A bulb frame in flight when the process died may still hold the shutter open.
+    if (inFlight !== null && snapshot.context.plan.bulbSeconds) {
+      this.sessionBulbHeld = { owner: `session:${id}#${inFlight}`, openedAt: journal.lastAt ?? 0, releaseAtMono: 0 };
+    }
     if (now.matches('running') || now.matches('suspended')) {
       this.goLive(journal, startJournaledActor(journal, { restore: true }, this.actorHooks(`session:${id}`)));
       this.reconcileDue.add(id);
@@ -364,7 +377,8 @@ export class Controller {
 
   /** Resolves true once the camera is connected, or false if it is not by `deadlineMono`. */
   private cameraReady(deadlineMono: number): Promise<boolean> {
-    if (this.camera?.journal.snapshot?.value === 'connected') return Promise.resolve(true);
+    const camera = this.camera?.journal.snapshot;
+    if (camera && connectionOf(camera.value) === 'connected') return Promise.resolve(true);
     const { clock } = this.o;
     return new Promise((resolve) => {
       const ready = () => {
@@ -415,7 +429,8 @@ export class Controller {
     }
     const snapshot = target.journal.snapshot!;
     if (snapshot.matches({ running: 'shooting' })) return 'later';
-    if (this.camera?.journal.snapshot?.value !== 'connected') return 'camera';
+    const camera = this.camera?.journal.snapshot;
+    if (!camera || connectionOf(camera.value) !== 'connected') return 'camera';
     const c = snapshot.context;
     const first = c.pending[0];
     const mark = first
@@ -476,19 +491,11 @@ export class Controller {
   }
 }
 
-/** Resolves once the actor's snapshot satisfies `done` (or the actor stops). */
-function settled<M extends SessionMachine>(actor: Actor<M>, done: (s: SnapshotFrom<M>) => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    if (done(actor.getSnapshot())) return resolve();
-    const sub = actor.subscribe({
-      next: (s) => {
-        if (done(s)) {
-          sub.unsubscribe();
-          resolve();
-        }
-      },
-      complete: () => resolve(),
-      error: () => resolve(),
-    });
+
+/** The camera machine's `releaseShutter` actor: lets go of a button an earlier process may have left held. */
+function releaseShutterActor(camera: CameraPort, logger: Logger) {
+  return fromPromise<void, { held: HeldShutter }>(async ({ input }) => {
+    await camera.releaseShutter();
+    logger.warn({ heldShutter: input.held }, 'released a shutter an earlier process may have left open');
   });
 }

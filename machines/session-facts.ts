@@ -36,6 +36,8 @@ export interface SessionPlan {
   stopCondition: StopCondition;
   /** Wall-clock label of slot 0 (epoch ms). */
   startedAt: number;
+  /** Bulb exposures of this many seconds through the manual shutter; absent: the camera's own Tv. */
+  bulbSeconds?: number;
 }
 
 /** One slot of the grid: taken, failed, skipped or unknown. Times labelled `...At` are wall-clock epoch ms. */

@@ -67,6 +67,8 @@ export interface ShootInput {
   /** Presses are retried until here (half an interval late); the files are awaited until the next slot. */
   pressDeadlineMono: number;
   fileDeadlineMono: number;
+  /** The plan's bulb exposure, seconds, or null for the camera's own Tv. */
+  bulbSeconds: number | null;
 }
 
 export type TickEvent = { type: 'TICK'; mono: number; wall: number };
@@ -394,6 +396,7 @@ export const sessionMachine = setup({
               plannedMono: context.nextAt,
               pressDeadlineMono: context.nextAt + lateToleranceMs(context.plan.intervalMs),
               fileDeadlineMono: context.nextAt + context.plan.intervalMs,
+              bulbSeconds: context.plan.bulbSeconds ?? null,
             }),
             onDone: [
               { guard: 'stopRequested', target: '#session.stopped', actions: ['recordShot', 'endStopped'] },

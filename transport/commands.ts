@@ -1,5 +1,6 @@
 // Maps each validated command to the controller. Replies are built by the caller; this only decides the data.
 import type { Controller } from '../app/controller.ts';
+import { cameraHandlers } from './commands-camera.ts';
 import type { CommandData, CommandType, StartIntervalometer } from './protocol.ts';
 
 type Handler<T extends CommandType> = (c: Controller, data: CommandData<T>, now: number) => unknown;
@@ -9,7 +10,6 @@ const start = (c: Controller, data: StartIntervalometer) => ({ session: c.startS
 
 export const handlers: Handlers = {
   get_camera_status: (c) => ({ camera: c.cameraState() }),
-  take_photo: (c) => c.takePhoto(),
   start_intervalometer: start,
   start_intervalometer_with_title: start,
   stop_intervalometer: (c) => ({ session: c.stopSession() }),
@@ -19,6 +19,7 @@ export const handlers: Handlers = {
   save_session_as_report: (c, data) => c.saveSession(data.sessionId, data.title),
   discard_session: (c, data) => c.discardSession(data.sessionId),
   ping: (_c, _data, now) => ({ pong: true, serverTime: now }),
+  ...cameraHandlers,
 };
 
 export function runCommand<T extends CommandType>(c: Controller, type: T, data: unknown, now: number): Promise<unknown> {

@@ -2,6 +2,7 @@
 // Client → server: {type, id?, data?}. Each command gets exactly one reply, operation_result or error.
 // Server → clients: broadcasts {type, seq, timestamp, data}, seq being the stored fact's global position.
 import * as z from 'zod';
+import { bulbSeconds, cameraCommandSchemas } from './protocol-camera.ts';
 
 export const ERROR_CODES = [
   'INVALID_JSON',
@@ -12,6 +13,7 @@ export const ERROR_CODES = [
   'CAMERA_BUSY',
   'CAMERA_ERROR',
   'SESSION_ACTIVE',
+  'BULB_NOT_AVAILABLE',
   'NOT_FOUND',
   'INTERNAL_ERROR',
 ] as const;
@@ -49,6 +51,8 @@ const startIntervalometer = z
     shots: z.number().int().min(1).max(1_000_000).optional(),
     stopCondition: z.enum(['unlimited', 'stop-after']).optional(),
     title: title.optional(),
+    /** Bulb exposures through the manual shutter, seconds (fractions allowed). */
+    bulbSeconds: bulbSeconds.optional(),
   })
   .strict()
   .transform((d, ctx) => {
@@ -66,14 +70,13 @@ const startIntervalometer = z
       ctx.addIssue({ code: 'custom', path: ['stopCondition'], message: 'an unlimited session takes no totalShots' });
       return z.NEVER;
     }
-    return { intervalMs: Math.round(d.interval * 1000), totalShots, stopCondition, title: d.title ?? null } as const;
+    return { intervalMs: Math.round(d.interval * 1000), totalShots, stopCondition, title: d.title ?? null, bulbSeconds: d.bulbSeconds ?? null } as const;
   });
 export type StartIntervalometer = z.output<typeof startIntervalometer>;
 
 /** Commands and the schema of their `data`. */
 export const commandSchemas = {
   get_camera_status: empty,
-  take_photo: empty,
   start_intervalometer: startIntervalometer,
   start_intervalometer_with_title: startIntervalometer,
   stop_intervalometer: empty,
@@ -85,6 +88,7 @@ export const commandSchemas = {
   save_session_as_report: z.object({ sessionId, title: title.optional() }).strict(),
   discard_session: z.object({ sessionId }).strict(),
   ping: empty,
+  ...cameraCommandSchemas,
 } as const;
 export type CommandType = keyof typeof commandSchemas;
 export type CommandData<T extends CommandType> = z.output<(typeof commandSchemas)[T]>;
@@ -113,6 +117,10 @@ export const BROADCAST_TYPES = [
   'unsaved_session_found',
   'report_saved',
   'session_discarded',
+  'test_photo_progress',
+  'test_photo_failed',
+  'liveview_changed',
+  'shutter_released',
 ] as const;
 export type BroadcastType = (typeof BROADCAST_TYPES)[number];
 

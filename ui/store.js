@@ -21,6 +21,10 @@ export const HANDLED_BROADCASTS = [
   'unsaved_session_found',
   'report_saved',
   'session_discarded',
+  'test_photo_progress',
+  'test_photo_failed',
+  'liveview_changed',
+  'shutter_released',
 ];
 
 export function initialState() {
@@ -117,6 +121,10 @@ function apply(state, type, d, at) {
     case 'camera_connected':
     case 'camera_disconnected':
     case 'camera_status':
+    case 'test_photo_progress':
+    case 'test_photo_failed':
+    case 'liveview_changed':
+    case 'shutter_released':
       return d.camera ? { ...state, camera: d.camera } : state;
     case 'photo_taken':
       return withSession(d.camera ? { ...state, camera: d.camera } : state, d.session);
@@ -226,6 +234,14 @@ export function describe(state, type, d) {
           : `Camera ${cam?.state ?? 'status'}${attempt}${bad ? `: ${errText(cam.lastError)}` : ''}`;
       return { level: cam?.state === 'offline' ? 'warn' : 'info', text, key: 'camera_status' };
     }
+    case 'test_photo_progress':
+      return { level: 'info', text: `Test photo: ${d.testPhoto?.stage?.replace('_', ' ') ?? 'in progress'}`, key: 'test_photo' };
+    case 'test_photo_failed':
+      return { level: 'error', text: `Test photo failed: ${errText(d.error)}` };
+    case 'liveview_changed':
+      return { level: 'info', text: `Live view ${d.on ? 'on' : `off (${d.reason})`}`, key: 'liveview' };
+    case 'shutter_released':
+      return { level: d.ok ? 'warn' : 'error', text: d.ok ? 'Released a shutter left open by a bulb exposure' : 'Could not release a shutter a bulb exposure may have left open' };
     case 'photo_taken': {
       if (d.photo || (!d.shot && d.sessionId == null)) {
         const p = d.photo ?? cam?.lastPhoto;
