@@ -188,8 +188,9 @@ export class Controller {
         temperature: camera.status.temperature,
       });
     }
-    if (cmd.bulbSeconds !== null) requireBulb(camera.status);
-    const tvSeconds = cmd.bulbSeconds ?? camera.status?.tvSeconds ?? null;
+    const bulbSeconds = cmd.bulbSeconds ?? null;
+    if (bulbSeconds !== null) requireBulb(camera.status);
+    const tvSeconds = bulbSeconds ?? camera.status?.tvSeconds ?? null;
     if (tvSeconds === null) {
       throw new ProtocolError('VALIDATION_ERROR', 'The camera reports no fixed shutter speed: set one, or give bulbSeconds', { tv: camera.status?.tv ?? null });
     }
@@ -211,7 +212,7 @@ export class Controller {
       totalShots: cmd.totalShots,
       stopCondition: cmd.stopCondition,
       startedAt,
-      ...(cmd.bulbSeconds === null ? {} : { bulbSeconds: cmd.bulbSeconds }),
+      ...(bulbSeconds === null ? {} : { bulbSeconds }),
     };
     const journal = this.sessionJournal(id);
     this.goLive(journal, startJournaledActor(journal, { input: { plan, anchorMono: clock.mono() + FIRST_SLOT_LEAD_MS } }, this.actorHooks(`session:${id}`)));

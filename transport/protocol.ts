@@ -70,7 +70,8 @@ const startIntervalometer = z
       ctx.addIssue({ code: 'custom', path: ['stopCondition'], message: 'an unlimited session takes no totalShots' });
       return z.NEVER;
     }
-    return { intervalMs: Math.round(d.interval * 1000), totalShots, stopCondition, title: d.title ?? null, bulbSeconds: d.bulbSeconds ?? null } as const;
+    const bulb = d.bulbSeconds === undefined ? {} : { bulbSeconds: d.bulbSeconds };
+    return { intervalMs: Math.round(d.interval * 1000), totalShots, stopCondition, title: d.title ?? null, ...bulb } as const;
   });
 export type StartIntervalometer = z.output<typeof startIntervalometer>;
 
