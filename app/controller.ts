@@ -44,6 +44,8 @@ export interface ControllerOptions {
    * longer keep its promise; the server exits here and recovers from the log on restart. Default: rethrow.
    */
   onFatal?: (error: unknown) => void;
+  /** Live view goes off after this long without a frame asked for (default: the camera machine's). */
+  liveviewIdleMs?: number;
   /** Where test-photo previews are kept (`<dataDir>/test-photos`); default: a `test-photos` folder in the cwd. */
   dataDir?: string;
 }
@@ -86,7 +88,7 @@ export class Controller {
         monitor: monitorActor(camera, clock, { intervalMs: o.statusIntervalMs ?? 10_000, logger: o.logger }),
         deadline,
         testPhoto: testPhotoActor({ camera, clock, dir: this.testPhotoDir, logger: o.logger }),
-        ...liveviewActors(camera, clock),
+        ...liveviewActors(camera, clock, o.liveviewIdleMs),
         releaseShutter: releaseShutterActor(camera, o.logger),
       },
     });

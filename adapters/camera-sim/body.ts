@@ -71,6 +71,8 @@ export interface SimState extends SimModes {
   card: string[];
   /** Every press that fired an exposure since start or reset. */
   presses: Array<{ wall: number; mono: number }>;
+  /** Bulb exposures since start or reset: when the shutter opened and closed (null while open), sim clock. */
+  bulbs: Array<{ openMono: number; closeMono: number | null }>;
   /** Shutter requests received (well-formed ones, accepted or refused). */
   pressRequests: number;
   /** Presses still to be dropped after firing (see dropAfterFire). */
@@ -105,6 +107,7 @@ export class SimBody {
     modes: SimModes;
     shots: number;
     presses: Array<{ wall: number; mono: number }>;
+    bulbs: Array<{ openMono: number; closeMono: number | null }>;
     pressRequests: number;
     busyRefusals: number;
     busyNext: number;
@@ -142,6 +145,7 @@ export class SimBody {
       modes: { ...NO_MODES },
       shots: 0,
       presses: [],
+      bulbs: [],
       pressRequests: 0,
       busyRefusals: 0,
       busyNext: 0,
@@ -208,6 +212,7 @@ export class SimBody {
       shots: this.s.shots,
       card: this.card.entries().map((f) => f.name),
       presses: this.s.presses.map((p) => ({ ...p })),
+      bulbs: this.s.bulbs.map((b) => ({ ...b })),
       pressRequests: this.s.pressRequests,
       dropAfterFire: this.s.dropAfterFire,
       polls: this.s.polls,
@@ -245,6 +250,7 @@ export class SimBody {
     const seq = this.card.takeNumber();
     this.writing = rawJpeg ? [fileNameFor(seq, 'CR3'), fileNameFor(seq, 'JPG')] : [fileNameFor(seq, 'JPG')];
     this.s.presses.push({ wall: this.clock.wall(), mono: this.clock.mono() });
+    if (bulb) this.s.bulbs.push({ openMono: this.clock.mono(), closeMono: null });
     this.engine.start({
       exposureMs: seconds === null ? null : seconds * 1000,
       processingMs: noiseReductionMs,
@@ -255,7 +261,10 @@ export class SimBody {
 
   /** A manual `release`: closes a bulb exposure; false when none was open. */
   endBulb(): boolean {
-    return isBulb(this.s.settings.tv) && this.engine.endExposure();
+    if (!isBulb(this.s.settings.tv) || !this.engine.endExposure()) return false;
+    const open = this.s.bulbs.at(-1);
+    if (open && open.closeMono === null) open.closeMono = this.clock.mono();
+    return true;
   }
 
   /** Each file is its own event, about 0.5 s apart for RAW+JPEG (docs/camera-notes.md, "Files of a release"). */
