@@ -1,7 +1,7 @@
 // Small real JPEGs for the simulator's `kind=display`, `kind=thumbnail` and live-view answers, built in code: a
 // baseline greyscale JPEG whose 8×8 blocks are flat (DC only), a night-sky gradient with a few bright blocks as
 // stars, and an EXIF block with the shot's exposure, ISO, aperture, model and capture time, so a client reads them
-// as it would from a camera (docs/camera-notes.md, "Previews").
+// as it would from a camera (docs/camera-notes.md §15).
 
 import { parseTv } from '../ccapi/tv.ts';
 import type { SimBody } from './body.ts';

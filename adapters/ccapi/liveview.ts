@@ -1,4 +1,4 @@
-// Live view (docs/camera-notes.md, "Live view"): started small with the camera's own screen kept as it is, one JPEG
+// Live view (docs/camera-notes.md, "Live view"): started with small frames and the camera's own screen on, one JPEG
 // per `flip`, stopped with `liveviewsize: off`.
 
 import type { CcapiClient } from './client.ts';

@@ -1,6 +1,6 @@
 // The preview of a file on the card: the display-size JPEG (about 1620×1080 on the R50), or the 160×120 thumbnail
 // on bodies that refuse `kind=display` (the R100 answers 400). Busy refusals right after a shot are retried with
-// backoff (docs/camera-notes.md, "Previews").
+// backoff (docs/camera-notes.md §15).
 
 import type { Clock } from '../../machines/clock.ts';
 import { CameraError } from '../../machines/camera-port.ts';
