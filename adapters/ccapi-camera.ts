@@ -245,6 +245,7 @@ export class CcapiCamera implements CameraPort {
     const cut = new AbortController();
     const stop = () => cut.abort();
     bulb.signal?.addEventListener('abort', stop, { once: true });
+    if (bulb.signal?.aborted) stop(); // a stop that came during the full press
     let done!: () => void;
     let failed!: (err: unknown) => void;
     const released = new Promise<void>((resolve, reject) => ((done = resolve), (failed = reject)));

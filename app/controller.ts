@@ -72,6 +72,8 @@ export class Controller {
   private unsubscribeLateFiles?: () => void;
   /** Shots waiting for the camera to (re)connect, until their press window closes. */
   private readonly readyWaiters = new Set<() => void>();
+  /** Aborted by stop(): a session's bulb frame in flight is released at once. */
+  private readonly stopping = new AbortController();
   /** A bulb a session was exposing when the last process died: the camera machine releases it first. */
   private sessionBulbHeld: HeldShutter | null = null;
   /** Test photos and live view, through the camera machine. */
@@ -99,7 +101,8 @@ export class Controller {
       sessionActive: () => this.active?.journal.snapshot ?? null,
       requireCamera: () => this.requireCamera(),
     });
-    this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot: shootActor(camera, clock, (until) => this.cameraReady(until)) } });
+    const shoot = shootActor(camera, clock, (until) => this.cameraReady(until), this.stopping.signal);
+    this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot } });
   }
 
   onBroadcast(listener: (b: Broadcast) => void): () => void {
@@ -129,10 +132,12 @@ export class Controller {
   }
 
   /**
-   * A graceful stop (SIGTERM: systemd stop, reboot): the frame in flight is finished and recorded, the session is
-   * logged as suspended, and the next start resumes it. Never recorded as a crash.
+   * A graceful stop (SIGTERM: systemd stop, reboot): the frame in flight is finished and recorded (a bulb frame is
+   * released at once, cut short), the session is logged as suspended, and the next start resumes it. A test photo's
+   * bulb is released by the camera's close(). Never recorded as a crash.
    */
   async stop(): Promise<void> {
+    this.stopping.abort();
     const active = this.active;
     if (active?.journal.snapshot?.matches('running')) {
       active.actor.send({ type: 'SUSPEND', at: this.o.clock.wall() });

@@ -179,6 +179,23 @@ S('a bulb test photo: opened and closed on record, the file and its preview foll
   }
 });
 
+S('a stop during a bulb frame of a session releases at once, records the frame and suspends the session', async () => {
+  const r = await rig({ tv: 'bulb' });
+  try {
+    r.controller.startSession({ intervalMs: 120_000, totalShots: 2, stopCondition: 'stop-after', title: null, bulbSeconds: 60 });
+    await until(() => r.sim.control.state().phase === 'exposing', 'the bulb to open');
+    await r.controller.stop();
+    const bulb = r.sim.control.state().bulbs[0]!;
+    assert.ok(bulb.closeMono !== null, 'released before the service stopped');
+    assert.ok(bulb.closeMono - bulb.openMono < 60_000, 'cut short, not waited out');
+    const session = r.controller.state().intervalometer!;
+    assert.is(session.state, 'suspended');
+    assert.is(session.counts.ok, 1);
+  } finally {
+    await r.close();
+  }
+});
+
 S('after a crash mid-bulb, the next start releases the shutter first, and says so', async () => {
   const sim = await startSimulator({ tv: 'bulb', timings: { writeMs: 20, pressLatencyMs: 5, pollLongMs: 400 } });
   const dir = mkdtempSync(join(tmpdir(), 'i7-machine-crash-'));
