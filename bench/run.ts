@@ -3,7 +3,8 @@
 //   npm run bench                     the default counts (about 10 minutes)
 //   npm run bench -- --full           the counts: 2,000 shots at 0.25 s and at 1 s (about 2 hours for 3 runs)
 //   npm run bench -- --json out.json  also writes the table as JSON, to compare runs
-//   npm run bench -- lateness startup only the named groups (lateness, append, startup, welcome, fanout, footprint)
+//   npm run bench -- lateness startup only the named groups (lateness, append, startup, welcome, fanout, footprint,
+//                                     camera)
 //   --runs N                          repetitions (default 3)
 // The server under test is the build (dist/, plain node), started per run in a fresh data directory on loopback.
 // Timings are measured here and never asserted by the tests.
@@ -11,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchAppend } from './append.ts';
+import { cameraJobs } from './camera-jobs.ts';
 import { fanout, footprint, lateness, startup, welcome } from './figures.ts';
 import { buildHistory, historyDir } from './history.ts';
 
@@ -130,6 +132,18 @@ if (wanted('footprint')) {
     record('CPU during a 0.5 s session (% of a core)', '≤ 3 %', '%', le(3), f.cpuPct!);
     const i = await footprint(counts.footprint, true);
     record('CPU, same session, simulator answering polls at once', '≤ 3 %', '%', le(3), i.cpuPct ?? null);
+  });
+}
+
+if (wanted('camera')) {
+  await repeat('camera', async () => {
+    const c = await cameraJobs(20);
+    record('test photo, command → reply with preview saved (sim): p50', '', 'ms', null, c.photoP50!);
+    record('test photo, command → reply with preview saved (sim): max', '', 'ms', null, c.photoMax!);
+    record('live-view frame, live view starting (sim)', '', 'ms', null, c.liveviewFirst!);
+    record('live-view frame, live view on (sim): p50', '', 'ms', null, c.frameP50!);
+    record('bulb 1.5 s: shutter open longer than asked (sim): p50', '≥ 0 ms', 'ms', (v) => v >= 0, c.bulbOverP50!);
+    record('bulb 1.5 s: shutter open longer than asked (sim): max', '≤ 50 ms', 'ms', le(50), c.bulbOverMax!);
   });
 }
 
