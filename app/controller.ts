@@ -117,12 +117,15 @@ export class Controller {
     const journal = new JournaledStream(this.cameraMachine, 'camera', this.o.log, this.o.clock, {
       machineVersion: CAMERA_MACHINE_VERSION,
       foldFromLastStart: true,
+      // Each boot starts the camera machine anew: a last run an older version logged is no reason not to start.
+      restartOnDivergence: true,
       facts: (previous, next, event) => cameraFacts(previous, next, event),
       onTransition: (t) => {
         for (const fact of t.recorded.facts) this.emit(cameraFactBroadcast(fact, t.snapshot));
         if (connectionOf(t.snapshot.value) === 'connected' && (!t.previous || connectionOf(t.previous.value) !== 'connected')) this.cameraBack();
       },
     });
+    if (journal.diverged) this.o.logger.warn({ err: journal.diverged.message }, 'the camera stream\'s last run was written by another version; starting afresh');
     // A bulb the last run logged as open and never as closed (a crash, a lost camera) is released first.
     const heldShutter = journal.snapshot?.context.heldShutter ?? this.sessionBulbHeld;
     if (heldShutter) this.o.logger.warn({ heldShutter }, 'a bulb exposure may still hold the shutter open: releasing it once connected');
