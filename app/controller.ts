@@ -129,7 +129,8 @@ export class Controller {
     // A bulb the last run logged as open and never as closed (a crash, a lost camera) is released first.
     const heldShutter = journal.snapshot?.context.heldShutter ?? this.sessionBulbHeld;
     if (heldShutter) this.o.logger.warn({ heldShutter }, 'a bulb exposure may still hold the shutter open: releasing it once connected');
-    const input = { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated, heldShutter };
+    const liveviewLeftOn = journal.snapshot?.matches({ connected: 'liveview' }) ?? false;
+    const input = { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated, heldShutter, liveviewLeftOn };
     const actor = startJournaledActor(journal, { input }, this.actorHooks('camera'));
     this.camera = { journal, actor };
   }

@@ -19,6 +19,8 @@ export interface CameraInput {
    * first once connected. In the input, so the stream's start records why that release happens.
    */
   heldShutter?: HeldShutter | null;
+  /** The last run ended with live view on (a crash): it is switched off once connected, as the camera blocks its menus. */
+  liveviewLeftOn?: boolean;
 }
 
 /** A shutter held open by a bulb exposure, and until when it was meant to be. */
@@ -100,6 +102,7 @@ export interface CameraContext extends CameraInput {
   lastError: ErrorInfo | null;
   lastPhoto: PhotoRecord | null;
   heldShutter: HeldShutter | null;
+  liveviewLeftOn: boolean;
   testPhoto: TestPhotoJob | null;
   /** The last test photo, live view or release that failed, with what it was. */
   lastJobError: (ErrorInfo & { job: 'test_photo' | 'liveview' | 'release'; id: string | null }) | null;
@@ -189,6 +192,7 @@ export const cameraMachine = setup({
   guards: {
     quickRetriesUsedUp: ({ context }) => context.attempt + 1 > retryDelaysMs.length,
     shutterMayBeHeld: ({ context }) => context.heldShutter !== null,
+    liveviewLeftOn: ({ context }) => context.liveviewLeftOn,
     isCurrentTestPhoto: ({ context, event }) => 'id' in event && context.testPhoto?.id === event.id,
   },
   actions: {
@@ -216,6 +220,7 @@ export const cameraMachine = setup({
     lastError: null,
     lastPhoto: null,
     heldShutter: input.heldShutter ?? null,
+    liveviewLeftOn: input.liveviewLeftOn ?? false,
     testPhoto: null,
     lastJobError: null,
   }),
@@ -247,7 +252,11 @@ export const cameraMachine = setup({
       initial: 'entering',
       states: {
         entering: {
-          always: [{ guard: 'shutterMayBeHeld', target: 'releasing' }, { target: 'idle' }],
+          always: [
+            { guard: 'shutterMayBeHeld', target: 'releasing' },
+            { guard: 'liveviewLeftOn', target: '#camera.connected.liveview.stopping' },
+            { target: 'idle' },
+          ],
         },
         /** A bulb an earlier process (or a lost connection) may have left open is let go before anything else. */
         releasing: {
@@ -255,7 +264,7 @@ export const cameraMachine = setup({
             id: 'releaseShutter',
             src: 'releaseShutter',
             input: ({ context }) => ({ held: context.heldShutter! }),
-            onDone: { target: 'idle', actions: assign({ heldShutter: null }) },
+            onDone: { target: 'entering', actions: assign({ heldShutter: null }) },
             onError: {
               target: 'idle',
               actions: assign({
@@ -336,6 +345,7 @@ export const cameraMachine = setup({
               },
             },
             stopping: {
+              exit: assign({ liveviewLeftOn: false }),
               invoke: { id: 'liveviewStop', src: 'liveviewStop', onDone: '#camera.connected.idle', onError: '#camera.connected.idle' },
             },
           },

@@ -233,4 +233,32 @@ S('after a crash mid-bulb, the next start releases the shutter first, and says s
   }
 });
 
+S('live view a crashed process left on is switched off at the next start', async () => {
+  const sim = await startSimulator({ timings: { writeMs: 20, pressLatencyMs: 5, pollLongMs: 400 } });
+  const store = openStore(':memory:');
+  try {
+    const journal = new JournaledStream(cameraMachine, 'camera', new EventLog(store), systemClock, { machineVersion: CAMERA_MACHINE_VERSION, foldFromLastStart: true });
+    const info = { manufacturer: 'Canon Inc.', productname: 'Canon EOS R50', serialnumber: '1', firmwareversion: '1.1.0' };
+    const status = { battery: null, storage: null, temperature: 'normal', tv: '1/125', tvSeconds: 0.008, mode: 'm' };
+    journal.record({ type: 'xstate.init', input: { baseUrl: sim.url, simulated: true } });
+    journal.record({ type: 'xstate.done.actor.connect', output: { baseUrl: sim.url, info, status, mono: 1, wall: 1 } });
+    journal.record({ type: 'LIVEVIEW_START', at: 2 });
+    journal.record({ type: 'xstate.done.actor.liveviewStart' });
+    const liveview = ccapi(sim.url, '/ccapi/ver100/shooting/liveview');
+    assert.is((await call(liveview, 'POST', { liveviewsize: 'small', cameradisplay: 'on' })).status, 200);
+    const flip = () => call(ccapi(sim.url, '/ccapi/ver100/shooting/liveview/flip')).then((r) => r.status, () => 200);
+    const r = await rig({ sim, store });
+    try {
+      assert.is(await flip(), 503, 'live view is off');
+      assert.is(r.controller.cameraState().activity, 'idle');
+      assert.ok(r.log.readStream('camera').some((e) => e.type === 'xstate.done.actor.liveviewStop'));
+    } finally {
+      await r.close();
+    }
+  } finally {
+    store.close();
+    await sim.close();
+  }
+});
+
 S.run();

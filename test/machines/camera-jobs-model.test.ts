@@ -44,16 +44,23 @@ function eventsFor(s: Snap): AnyEventObject[] {
 }
 
 const serializeState = (s: Snap) =>
-  JSON.stringify([s.value, Math.min(s.context.attempt, 2), s.context.heldShutter !== null, s.context.testPhoto?.stage ?? null, s.context.lastPhoto !== null]);
+  JSON.stringify([s.value, Math.min(s.context.attempt, 2), s.context.heldShutter !== null, s.context.liveviewLeftOn, s.context.testPhoto?.stage ?? null, s.context.lastPhoto !== null]);
 
 for (const [name, input] of [
   ['a clean start', { baseUrl: 'http://127.0.0.1:9/ccapi', simulated: true }],
   ['a start after a crash mid-bulb', { baseUrl: 'http://127.0.0.1:9/ccapi', simulated: true, heldShutter: held }],
+  ['a start after a crash with live view on', { baseUrl: 'http://127.0.0.1:9/ccapi', simulated: true, liveviewLeftOn: true }],
 ] as Array<[string, CameraInput]>) {
   const paths = getShortestPaths(cameraMachine, { input, events: eventsFor as never, serializeState: serializeState as never });
 
   S(`${name}: reaches test photo, live view and the shutter release (${paths.length} paths)`, () => {
     const seen = new Set(paths.map((p) => JSON.stringify(p.state.value)));
+    if (input.liveviewLeftOn) {
+      // Live view left on by the dead process is switched off before the camera is idle.
+      for (const p of paths.filter((p) => p.state.matches({ connected: 'idle' }))) {
+        assert.ok(p.steps.some((st) => st.state.matches({ connected: { liveview: 'stopping' } })), 'idle before live view was stopped');
+      }
+    }
     for (const v of [{ connected: 'idle' }, { connected: 'testPhoto' }, { connected: { liveview: 'on' } }]) {
       assert.ok(seen.has(JSON.stringify(v)), `no path reaches ${JSON.stringify(v)}`);
     }
