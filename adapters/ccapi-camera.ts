@@ -220,41 +220,47 @@ export class CcapiCamera implements CameraPort {
     request: ShotRequest,
     bulb: BulbRequest,
   ): Promise<{ release: Release; sentWall: number; latencyMs: number | null; attempts: number }> {
-    await this.letGo(client);
-    await manualShutter(client, 'half_press');
-    const sentMono = this.clock.mono();
-    const sentWall = this.clock.wall();
-    const release = this.ledger.open(request.tag, sentMono, this.filesPerRelease);
-    let latencyMs: number | null = null;
-    try {
-      await manualShutter(client, 'full_press', this.timeouts.shutterMs);
-      latencyMs = this.clock.mono() - sentMono;
-    } catch (err) {
-      const e = asCameraError(err);
-      if (pressOutcome(e) !== 'ambiguous') {
-        this.ledger.withdraw(release);
-        await this.letGo(client).catch(() => undefined); // the half press
-        e.attempts = 1;
-        throw e;
-      }
-      this.logger?.warn({ tag: request.tag, err: e.message }, 'bulb full press: answer lost; releasing at the deadline all the same');
-    }
-    this.ledger.accept(release);
-    const releaseAtMono = sentMono + bulb.ms;
-    bulb.onOpen?.({ mono: sentMono, wall: sentWall, releaseAtMono });
+    // Registered before the first press, so a close() at any moment waits for the release instead of cutting the
+    // connection under an open shutter.
     const cut = new AbortController();
     const stop = () => cut.abort();
-    bulb.signal?.addEventListener('abort', stop, { once: true });
-    if (bulb.signal?.aborted) stop(); // a stop that came during the full press
     let done!: () => void;
     let failed!: (err: unknown) => void;
     const released = new Promise<void>((resolve, reject) => ((done = resolve), (failed = reject)));
+    released.catch(() => undefined); // the failure is thrown to the caller; close() reads it only when it waits
     this.bulb = { cut, released };
+    bulb.signal?.addEventListener('abort', stop, { once: true });
+    if (bulb.signal?.aborted) stop();
     try {
+      await this.letGo(client);
+      await manualShutter(client, 'half_press');
+      const sentMono = this.clock.mono();
+      const sentWall = this.clock.wall();
+      const release = this.ledger.open(request.tag, sentMono, this.filesPerRelease);
+      let latencyMs: number | null = null;
+      try {
+        await manualShutter(client, 'full_press', this.timeouts.shutterMs);
+        latencyMs = this.clock.mono() - sentMono;
+      } catch (err) {
+        const e = asCameraError(err);
+        if (pressOutcome(e) !== 'ambiguous') {
+          this.ledger.withdraw(release);
+          await this.letGo(client).catch(() => undefined); // the half press
+          done(); // nothing was opened
+          e.attempts = 1;
+          throw e;
+        }
+        this.logger?.warn({ tag: request.tag, err: e.message }, 'bulb full press: answer lost; releasing at the deadline all the same');
+      }
+      this.ledger.accept(release);
+      const releaseAtMono = sentMono + bulb.ms;
+      bulb.onOpen?.({ mono: sentMono, wall: sentWall, releaseAtMono });
       await sleepUntil(this.clock, releaseAtMono, cut.signal);
       await this.letGo(client);
       done();
       bulb.onClosed?.({ mono: this.clock.mono(), wall: this.clock.wall() });
+      this.logger?.debug({ tag: request.tag, ms: this.clock.mono() - sentMono, planned: bulb.ms }, 'bulb released');
+      return { release, sentWall, latencyMs, attempts: 1 };
     } catch (err) {
       failed(err);
       throw err;
@@ -262,8 +268,6 @@ export class CcapiCamera implements CameraPort {
       bulb.signal?.removeEventListener('abort', stop);
       this.bulb = null;
     }
-    this.logger?.debug({ tag: request.tag, ms: this.clock.mono() - sentMono, planned: bulb.ms }, 'bulb released');
-    return { release, sentWall, latencyMs, attempts: 1 };
   }
 
   /** Sends the manual release until the camera takes it: a held button would refuse every later shot. */

@@ -70,6 +70,8 @@ export class CameraJobs {
       bytes = await this.o.camera.liveviewFrame();
     } catch (error) {
       const e = error as { code?: string; message?: string };
+      // `Live view not started`: the camera ended it on its own (a menu, the dial); the machine follows.
+      if (e.code === 'REJECTED') actor.send({ type: 'LIVEVIEW_IDLE', mono: this.o.clock.mono() });
       throw new ProtocolError('CAMERA_ERROR', `No live-view frame: ${e.message ?? String(error)}`, { cameraCode: e.code ?? null });
     }
     this.frame = { n: ++this.frames, bytes, at: this.o.clock.wall() };
