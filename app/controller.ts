@@ -2,11 +2,12 @@
 // the journaled streams (the camera, each session), brings sessions back after a restart, reconciles the log with
 // the camera's card, and turns every stored fact into exactly one broadcast.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Actor, SnapshotFrom } from 'xstate';
+import { fromPromise, type Actor, type SnapshotFrom } from 'xstate';
 import { CameraAddress } from './camera-address.ts';
 import { connectActor, deadlineActor, LOSS_CODES, monitorActor, shootActor } from '../adapters/machine-actors.ts';
-import { CAMERA_MACHINE_VERSION, cameraMachine, type CameraMachine } from '../machines/camera.ts';
+import { CAMERA_MACHINE_VERSION, cameraMachine, connectionOf, type CameraMachine, type HeldShutter } from '../machines/camera.ts';
 import { CameraSettingsFeature } from './camera-settings.ts';
 import { cameraFacts } from '../machines/camera-facts.ts';
 import type { CameraPort, CardFile, LateFiles } from '../machines/camera-port.ts';
@@ -22,6 +23,10 @@ import { preflight } from './preflight.ts';
 import { planWindow, ScheduleError } from './schedule.ts';
 import { SessionReports } from './session-reports.ts';
 import { cameraFactBroadcast, cameraView, sessionFactBroadcast, sessionView, unsavedSessionView } from '../transport/views.ts';
+import { CameraJobs, requireBulb } from './camera-jobs.ts';
+import { settled } from './settled.ts';
+import { liveviewActors } from './liveview.ts';
+import { TEST_PHOTO_DIR, testPhotoActor } from './test-photo.ts';
 
 export type ResumePolicy = 'auto' | 'ask';
 
@@ -48,6 +53,10 @@ export interface ControllerOptions {
    * longer keep its promise; the server exits here and recovers from the log on restart. Default: rethrow.
    */
   onFatal?: (error: unknown) => void;
+  /** Live view goes off after this long without a frame asked for (default: the camera machine's). */
+  liveviewIdleMs?: number;
+  /** Where test-photo previews are kept (`<dataDir>/test-photos`); default: a `test-photos` folder in the cwd. */
+  dataDir?: string;
 }
 
 type SessionSnapshot = SnapshotFrom<SessionMachine>;
@@ -72,7 +81,6 @@ export class Controller {
   private unsubscribeLateFiles?: () => void;
   /** Shots waiting for the camera to (re)connect, until their press window closes. */
   private readonly readyWaiters = new Set<() => void>();
-  private photoInFlight = false;
   /** Where the camera is: connect_to_ip, moves heard by SSDP, rediscovery. */
   readonly cameraAddress: CameraAddress;
   /** The camera's shooting settings and clock (get/set commands, changes on the body). */
@@ -83,15 +91,26 @@ export class Controller {
   private probing = false;
   /** Report titles, deletes and restores (stream `reports`). */
   readonly reports: SessionReports;
+  /** Aborted by stop(): a session's bulb frame in flight is released at once. */
+  private readonly stopping = new AbortController();
+  /** A bulb a session was exposing when the last process died: the camera machine releases it first. */
+  private sessionBulbHeld: HeldShutter | null = null;
+  /** Test photos and live view, through the camera machine. */
+  readonly jobs: CameraJobs;
+  readonly testPhotoDir: string;
 
   constructor(private readonly o: ControllerOptions) {
     const { camera, clock } = o;
     const deadline = deadlineActor(clock);
+    this.testPhotoDir = join(o.dataDir ?? '.', TEST_PHOTO_DIR);
     this.cameraMachine = cameraMachine.provide({
       actors: {
         connect: connectActor(camera, clock),
         monitor: monitorActor(camera, clock, { intervalMs: () => this.statusIntervalMs(), logger: o.logger }),
         deadline,
+        testPhoto: testPhotoActor({ camera, clock, dir: this.testPhotoDir, logger: o.logger }),
+        ...liveviewActors(camera, clock, o.liveviewIdleMs),
+        releaseShutter: releaseShutterActor(camera, o.logger),
       },
     });
     this.cameraAddress = new CameraAddress({
@@ -102,7 +121,15 @@ export class Controller {
       reconnect: () => this.camera?.actor.send({ type: 'RECONNECT', mono: clock.mono() }),
       holder: () => ({ sessionId: this.active?.journal.snapshot?.context.plan.id ?? null, info: this.camera?.journal.snapshot?.context.info ?? null }),
     });
-    this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot: shootActor(camera, clock, (until) => this.cameraReady(until)) } });
+    this.jobs = new CameraJobs({
+      camera,
+      clock,
+      cameraActor: () => this.camera?.actor ?? null,
+      sessionActive: () => this.active?.journal.snapshot ?? null,
+      requireCamera: () => this.requireCamera(),
+    });
+    const shoot = shootActor(camera, clock, (until) => this.cameraReady(until), this.stopping.signal);
+    this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot } });
     this.cameraSettings = new CameraSettingsFeature({
       log: o.log,
       clock,
@@ -145,14 +172,22 @@ export class Controller {
     const journal = new JournaledStream(this.cameraMachine, 'camera', this.o.log, this.o.clock, {
       machineVersion: CAMERA_MACHINE_VERSION,
       foldFromLastStart: true,
+      // Each boot starts the camera machine anew: a last run an older version logged is no reason not to start.
+      restartOnDivergence: true,
       facts: (previous, next, event) => cameraFacts(previous, next, event),
       onTransition: (t) => {
         for (const fact of t.recorded.facts) this.emit(cameraFactBroadcast(fact, t.snapshot));
-        if (t.snapshot.value === 'connected' && t.previous?.value !== 'connected') this.cameraBack();
+        if (connectionOf(t.snapshot.value) === 'connected' && (!t.previous || connectionOf(t.previous.value) !== 'connected')) this.cameraBack();
         this.tellSession(t.previous, t.snapshot);
       },
     });
-    const actor = startJournaledActor(journal, { input: { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated } }, this.actorHooks('camera'));
+    if (journal.diverged) this.o.logger.warn({ err: journal.diverged.message }, 'the camera stream\'s last run was written by another version; starting afresh');
+    // A bulb the last run logged as open and never as closed (a crash, a lost camera) is released first.
+    const heldShutter = journal.snapshot?.context.heldShutter ?? this.sessionBulbHeld;
+    if (heldShutter) this.o.logger.warn({ heldShutter }, 'a bulb exposure may still hold the shutter open: releasing it once connected');
+    const liveviewLeftOn = journal.snapshot?.matches({ connected: 'liveview' }) ?? false;
+    const input = { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated, heldShutter, liveviewLeftOn };
+    const actor = startJournaledActor(journal, { input }, this.actorHooks('camera'));
     this.camera = { journal, actor };
     this.cameraAddress.start();
   }
@@ -163,10 +198,12 @@ export class Controller {
   }
 
   /**
-   * A graceful stop (SIGTERM: systemd stop, reboot): the frame in flight is finished and recorded, the session is
-   * logged as suspended, and the next start resumes it. Never recorded as a crash.
+   * A graceful stop (SIGTERM: systemd stop, reboot): the frame in flight is finished and recorded (a bulb frame is
+   * released at once, cut short), the session is logged as suspended, and the next start resumes it. A test photo's
+   * bulb is released by the camera's close(). Never recorded as a crash.
    */
   async stop(): Promise<void> {
+    this.stopping.abort();
     const active = this.active;
     if (this.probe !== null) this.o.clock.clearTimeout(this.probe);
     // A paused session stays paused across the restart; any other running one finishes its frame and is suspended.
@@ -231,7 +268,7 @@ export class Controller {
       throw error;
     }
     const status = this.camera?.journal.snapshot?.context.status ?? null;
-    return { window, check: preflight({ intervalMs: cmd.intervalMs, window, status, observedCycleMs: null }) };
+    return { window, check: preflight({ intervalMs: cmd.intervalMs, bulbSeconds: cmd.bulbSeconds ?? null, window, status, observedCycleMs: null }) };
   }
 
   startSession(cmd: StartIntervalometer) {
@@ -245,10 +282,13 @@ export class Controller {
       );
     }
     const camera = this.requireCamera();
+    const bulbSeconds = cmd.bulbSeconds ?? null;
+    if (bulbSeconds !== null) requireBulb(camera.status);
     const { window, check } = this.plan(cmd);
     if (check.errors.length > 0 && !cmd.force) {
       throw new ProtocolError('PREFLIGHT_FAILED', check.errors.map((e) => e.message).join('; '), { ...check });
     }
+    this.jobs.yieldToSession();
     const { clock } = this.o;
     const id = randomUUID();
     // Slot 0 is planned a moment ahead (planWindow got now + lead): the start is appended (fsync), broadcast and
@@ -280,6 +320,7 @@ export class Controller {
         storage: status?.storage ? { spaceBytes: status.storage.spaceBytes, maxBytes: status.storage.maxBytes, contents: status.storage.contents } : null,
         temperature: status?.temperature ?? null,
       },
+      ...(bulbSeconds === null ? {} : { bulbSeconds }),
     };
     const journal = this.sessionJournal(id);
     this.goLive(journal, startJournaledActor(journal, { input: { plan, anchorMono: mono + (startedAt - wall) } }, this.actorHooks(`session:${id}`)));
@@ -320,8 +361,8 @@ export class Controller {
     const { clock } = this.o;
     const wall = clock.wall();
     const reading = { at: wall, mono: clock.mono(), wall };
-    const was = previous?.value === 'connected';
-    const is = next.value === 'connected';
+    const was = previous ? connectionOf(previous.value) === 'connected' : false;
+    const is = connectionOf(next.value) === 'connected';
     if (was && !is) active.actor.send({ type: 'CAMERA_LOST', ...reading, error: next.context.lastError });
     if (!was && is) active.actor.send({ type: 'CAMERA_BACK', ...reading });
     const hot = (s: SnapshotFrom<CameraMachine> | null) => Boolean(s?.context.status?.temperature?.includes('disablerelease'));
@@ -343,7 +384,8 @@ export class Controller {
     const tick = () => {
       this.probe = clock.setTimeout(tick, CAMERA_PROBE_MS);
       const camera = this.camera;
-      const state = camera?.journal.snapshot?.value;
+      const value = camera?.journal.snapshot?.value;
+      const state = value === undefined ? undefined : connectionOf(value);
       if (state === 'reconnecting' || state === 'offline') camera!.actor.send({ type: 'RECONNECT', mono: clock.mono() });
       // The connection still counts as up (a press found the camera silent before any status read did): ask it.
       if (state === 'connected' && !this.probing) {
@@ -362,7 +404,8 @@ export class Controller {
           (error: { code?: string; message?: string }) => {
             this.probing = false;
             const code = error.code ?? 'INTERNAL';
-            if (!LOSS_CODES.has(code) || camera!.journal.snapshot?.value !== 'connected') return;
+            const now = camera!.journal.snapshot?.value;
+            if (!LOSS_CODES.has(code) || now === undefined || connectionOf(now) !== 'connected') return;
             // Logged on the camera stream like the monitor's own loss: it reconnects, and says so when it is back.
             camera!.actor.send({ type: 'LOST', error: { code, message: error.message ?? code, mono: clock.mono(), wall: clock.wall() } });
           },
@@ -414,29 +457,9 @@ export class Controller {
     return { sessionId };
   }
 
-  async takePhoto() {
-    if (this.active) throw new ProtocolError('SESSION_ACTIVE', 'A session holds the camera; test photos would cost it frames');
-    this.requireCamera();
-    if (this.photoInFlight) throw new ProtocolError('CAMERA_BUSY', 'A test photo is already being taken');
-    this.photoInFlight = true;
-    try {
-      const now = this.o.clock.mono();
-      const shot = await this.o.camera.shoot({ tag: { sessionId: 'test-photo', number: 0 }, pressDeadlineMono: now + 3_000, fileDeadlineMono: now + 15_000 });
-      const photo = { triggeredAt: shot.triggerWall, latencyMs: shot.latencyMs, attempts: shot.attempts, files: shot.files };
-      this.camera?.actor.send({ type: 'PHOTO_TAKEN', photo });
-      return { photo };
-    } catch (error) {
-      if (error instanceof ProtocolError) throw error;
-      const e = error as { code?: string; message?: string };
-      throw new ProtocolError('CAMERA_ERROR', `The camera did not take the photo: ${e.message ?? String(error)}`, { cameraCode: e.code ?? null });
-    } finally {
-      this.photoInFlight = false;
-    }
-  }
-
   private requireCamera() {
     const snapshot = this.camera?.journal.snapshot;
-    if (!snapshot || snapshot.value !== 'connected') {
+    if (!snapshot || connectionOf(snapshot.value) !== 'connected') {
       throw new ProtocolError('CAMERA_OFFLINE', 'The camera is not connected', { camera: cameraView(snapshot ?? null).state });
     }
     return snapshot.context;
@@ -536,6 +559,10 @@ export class Controller {
     const now = journal.snapshot!;
     // The press the dead process was making may still write its frame: it claims a new file before the new presses.
     if (inFlight !== null && (now.matches('running') || now.matches('suspended'))) this.o.camera.adoptReleases([{ sessionId: id, number: inFlight }]);
+    // A bulb frame in flight when the process died may still hold the shutter open.
+    if (inFlight !== null && snapshot.context.plan.bulbSeconds) {
+      this.sessionBulbHeld = { owner: `session:${id}#${inFlight}`, openedAt: journal.lastAt ?? 0, releaseAtMono: 0 };
+    }
     if (now.matches('running') || now.matches('suspended') || now.matches('scheduled')) {
       this.goLive(journal, startJournaledActor(journal, { restore: true }, this.actorHooks(`session:${id}`)));
       this.reconcileDue.add(id);
@@ -551,7 +578,8 @@ export class Controller {
 
   /** Resolves true once the camera is connected, or false if it is not by `deadlineMono`. */
   private cameraReady(deadlineMono: number): Promise<boolean> {
-    if (this.camera?.journal.snapshot?.value === 'connected') return Promise.resolve(true);
+    const camera = this.camera?.journal.snapshot;
+    if (camera && connectionOf(camera.value) === 'connected') return Promise.resolve(true);
     const { clock } = this.o;
     return new Promise((resolve) => {
       const ready = () => {
@@ -604,7 +632,8 @@ export class Controller {
     }
     const snapshot = target.journal.snapshot!;
     if (snapshot.matches({ running: 'shooting' })) return 'later';
-    if (this.camera?.journal.snapshot?.value !== 'connected') return 'camera';
+    const camera = this.camera?.journal.snapshot;
+    if (!camera || connectionOf(camera.value) !== 'connected') return 'camera';
     const c = snapshot.context;
     const first = c.pending[0];
     const mark = first
@@ -665,19 +694,11 @@ export class Controller {
   }
 }
 
-/** Resolves once the actor's snapshot satisfies `done` (or the actor stops). */
-function settled<M extends SessionMachine>(actor: Actor<M>, done: (s: SnapshotFrom<M>) => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    if (done(actor.getSnapshot())) return resolve();
-    const sub = actor.subscribe({
-      next: (s) => {
-        if (done(s)) {
-          sub.unsubscribe();
-          resolve();
-        }
-      },
-      complete: () => resolve(),
-      error: () => resolve(),
-    });
+
+/** The camera machine's `releaseShutter` actor: lets go of a button an earlier process may have left held. */
+function releaseShutterActor(camera: CameraPort, logger: Logger) {
+  return fromPromise<void, { held: HeldShutter }>(async ({ input }) => {
+    await camera.releaseShutter();
+    logger.warn({ heldShutter: input.held }, 'released a shutter an earlier process may have left open');
   });
 }

@@ -43,6 +43,8 @@ export function preflight(o: {
   intervalMs: number;
   window: PlannedWindow;
   status: CameraStatus | null;
+  /** A bulb plan's exposure, seconds (timed by skylapse), else null: the camera's own Tv. */
+  bulbSeconds?: number | null;
   /** The camera's observed shot cycle (press to ready again), ms, when known. */
   observedCycleMs: number | null;
 }): Preflight {
@@ -51,16 +53,19 @@ export function preflight(o: {
   const { status, window } = o;
   const frames = window.totalShots;
 
-  const tvSeconds = status?.tvSeconds ?? null;
+  const bulb = o.bulbSeconds ?? null;
+  const tvSeconds = bulb ?? status?.tvSeconds ?? null;
+  const exposure = bulb === null ? status?.tv : `bulb ${bulb} s`;
   if (status && tvSeconds === null) {
-    errors.push({ code: 'SHUTTER_UNKNOWN', message: `The camera reports no fixed shutter speed (${status.tv ?? 'none'}); bulb is not supported yet` });
+    errors.push({ code: 'SHUTTER_UNKNOWN', message: `The camera reports no fixed shutter speed (${status.tv ?? 'none'}): set one, or give bulbSeconds` });
   } else if (tvSeconds !== null) {
-    const cycleMs = o.observedCycleMs ?? tvSeconds * 1000 + WRITE_TIME_DEFAULT_MS;
+    // A bulb frame's cycle is its own length plus the write, whatever an earlier Tv cycled in.
+    const cycleMs = (bulb === null ? o.observedCycleMs : null) ?? tvSeconds * 1000 + WRITE_TIME_DEFAULT_MS;
     const needMs = cycleMs + Math.max(MARGIN_MIN_MS, cycleMs * MARGIN_RATIO);
     if (o.intervalMs < needMs) {
       errors.push({
         code: 'INTERVAL_TOO_SHORT',
-        message: `Interval ${o.intervalMs / 1000} s is shorter than exposure ${status?.tv} + write time + margin (${(needMs / 1000).toFixed(2)} s)${o.observedCycleMs === null ? ' (write time not yet observed: 0.2 s assumed)' : ''}`,
+        message: `Interval ${o.intervalMs / 1000} s is shorter than exposure ${exposure} + write time + margin (${(needMs / 1000).toFixed(2)} s)${o.observedCycleMs === null ? ' (write time not yet observed: 0.2 s assumed)' : ''}`,
       });
     }
   }

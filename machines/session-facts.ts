@@ -79,6 +79,8 @@ export interface SessionPlan {
   /** Frames failed in a row after which the session pauses (`failed_in_row`). */
   maxFailedInRow?: number;
   camera?: CameraAtStart | null;
+  /** Bulb exposures of this many seconds through the manual shutter; absent: the camera's own Tv. */
+  bulbSeconds?: number;
 }
 
 /** One slot of the grid: taken, failed, skipped or unknown. Times labelled `...At` are wall-clock epoch ms. */

@@ -77,6 +77,8 @@ export interface ShootInput {
   /** Presses are retried until here (half an interval late); the files are awaited until the next slot. */
   pressDeadlineMono: number;
   fileDeadlineMono: number;
+  /** The plan's bulb exposure, seconds, or null for the camera's own Tv. */
+  bulbSeconds: number | null;
 }
 
 export type TickEvent = { type: 'TICK'; mono: number; wall: number };
@@ -562,6 +564,7 @@ export const sessionMachine = setup({
               // The next slot bounds the wait for files; after the last there is none, and a session that ends
               // (completed, its report made) while its last frame is still being written would log it without its file.
               fileDeadlineMono: context.nextAt + context.plan.intervalMs + (isLastSlot(context, context.nextIndex) ? LAST_FRAME_FILE_WAIT_MS : 0),
+              bulbSeconds: context.plan.bulbSeconds ?? null,
             }),
             onDone: [
               { guard: 'stopRequested', target: '#session.stopped', actions: ['recordShot', 'endStopped'] },

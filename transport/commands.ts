@@ -3,6 +3,7 @@ import type { Controller } from '../app/controller.ts';
 import { cameraAddressHandlers } from './commands-camera-address.ts';
 import { cameraSettingsHandlers } from './commands-camera-settings.ts';
 import { sessionHandlers } from './commands-session.ts';
+import { cameraHandlers } from './commands-camera.ts';
 import type { CommandData, CommandType, StartIntervalometer } from './protocol.ts';
 
 type Handler<T extends CommandType> = (c: Controller, data: CommandData<T>, now: number) => unknown;
@@ -12,7 +13,6 @@ const start = (c: Controller, data: StartIntervalometer) => c.startSession(data)
 
 export const handlers: Handlers = {
   get_camera_status: (c) => ({ camera: c.cameraState() }),
-  take_photo: (c) => c.takePhoto(),
   start_intervalometer: start,
   start_intervalometer_with_title: start,
   stop_intervalometer: (c) => ({ session: c.stopSession() }),
@@ -25,6 +25,7 @@ export const handlers: Handlers = {
   ...cameraAddressHandlers,
   ...cameraSettingsHandlers,
   ...sessionHandlers,
+  ...cameraHandlers,
 };
 
 export function runCommand<T extends CommandType>(c: Controller, type: T, data: unknown, now: number): Promise<unknown> {

@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { cameraAddressCommandSchemas } from './protocol-camera-address.ts';
 import { cameraSettingsCommandSchemas } from './camera-settings-schemas.ts';
 import { CLOCK_TIME, ISO_WITH_OFFSET, isTimeZone } from '../app/schedule.ts';
+import { bulbSeconds, cameraCommandSchemas } from './protocol-camera.ts';
 
 export const ERROR_CODES = [
   'INVALID_JSON',
@@ -15,6 +16,7 @@ export const ERROR_CODES = [
   'CAMERA_BUSY',
   'CAMERA_ERROR',
   'SESSION_ACTIVE',
+  'BULB_NOT_AVAILABLE',
   'NOT_FOUND',
   'PREFLIGHT_FAILED',
   'INTERNAL_ERROR',
@@ -66,6 +68,8 @@ const startIntervalometer = z
     force: z.boolean().optional(),
     /** Frames failed in a row after which the session pauses (default 5). */
     maxFailedInRow: z.number().int().min(1).max(1000).optional(),
+    /** Bulb exposures through the manual shutter, seconds (fractions allowed). */
+    bulbSeconds: bulbSeconds.optional(),
   })
   .strict()
   .transform((d, ctx) => {
@@ -104,6 +108,7 @@ const startIntervalometer = z
       timeZone: d.timezone ?? null,
       force: d.force ?? false,
       maxFailedInRow: d.maxFailedInRow ?? null,
+      bulbSeconds: d.bulbSeconds ?? null,
     } as const;
   });
 export type StartIntervalometer = z.output<typeof startIntervalometer>;
@@ -111,7 +116,6 @@ export type StartIntervalometer = z.output<typeof startIntervalometer>;
 /** Commands and the schema of their `data`. */
 export const commandSchemas = {
   get_camera_status: empty,
-  take_photo: empty,
   start_intervalometer: startIntervalometer,
   start_intervalometer_with_title: startIntervalometer,
   stop_intervalometer: empty,
@@ -133,6 +137,7 @@ export const commandSchemas = {
   update_report_title: z.object({ id: reportId, title }).strict(),
   delete_timelapse_report: z.object({ id: reportId }).strict(),
   restore_timelapse_report: z.object({ id: reportId }).strict(),
+  ...cameraCommandSchemas,
 } as const;
 export type CommandType = keyof typeof commandSchemas;
 export type CommandData<T extends CommandType> = z.output<(typeof commandSchemas)[T]>;
@@ -167,6 +172,10 @@ export const BROADCAST_TYPES = [
   'camera_ip_changed',
   'camera_setting_changed',
   'camera_clock_offset',
+  'test_photo_progress',
+  'test_photo_failed',
+  'liveview_changed',
+  'shutter_released',
 ] as const;
 export type BroadcastType = (typeof BROADCAST_TYPES)[number];
 

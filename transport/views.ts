@@ -1,7 +1,7 @@
 // What clients see of the machines: one view per concept, used by welcome, replies and broadcasts alike, and one
 // broadcast per stored fact, whose `seq` is the fact's. Wire times are epoch milliseconds.
 import type { SnapshotFrom } from 'xstate';
-import type { CameraMachine } from '../machines/camera.ts';
+import { activityOf, connectionOf, type CameraMachine } from '../machines/camera.ts';
 import type { SessionMachine } from '../machines/session.ts';
 import type { CameraFact } from '../machines/camera-facts.ts';
 import type { SessionFact } from '../machines/session-facts.ts';
@@ -12,10 +12,27 @@ type CameraSnapshot = SnapshotFrom<CameraMachine>;
 type SessionSnapshot = SnapshotFrom<SessionMachine>;
 
 export function cameraView(s: CameraSnapshot | null) {
-  if (!s) return { state: 'starting', simulated: false, baseUrl: null, info: null, status: null, lastError: null, attempt: 0, lastPhoto: null };
+  if (!s) {
+    return {
+      state: 'starting',
+      activity: null,
+      simulated: false,
+      baseUrl: null,
+      info: null,
+      status: null,
+      lastError: null,
+      attempt: 0,
+      lastPhoto: null,
+      testPhoto: null,
+      heldShutter: null,
+      lastJobError: null,
+    };
+  }
   const c = s.context;
   return {
-    state: String(s.value) as 'connecting' | 'connected' | 'reconnecting' | 'offline',
+    state: connectionOf(s.value),
+    /** While connected: `idle`, `test_photo`, `liveview` or `releasing` (a held shutter from an earlier process). */
+    activity: activityOf(s.value),
     simulated: c.simulated,
     baseUrl: c.baseUrl,
     info: c.info,
@@ -23,6 +40,9 @@ export function cameraView(s: CameraSnapshot | null) {
     lastError: c.lastError,
     attempt: c.attempt,
     lastPhoto: c.lastPhoto,
+    testPhoto: c.testPhoto,
+    heldShutter: c.heldShutter,
+    lastJobError: c.lastJobError,
   };
 }
 export type CameraView = ReturnType<typeof cameraView>;
@@ -98,6 +118,14 @@ export function cameraFactBroadcast(fact: RecordedFact, snapshot: CameraSnapshot
       return broadcast('camera_ip_changed', fact, { uuid: f.uuid, oldIP: f.oldIP, newIP: f.newIP, camera });
     case 'camera.changed':
       return broadcast('camera_status', fact, { camera });
+    case 'camera.test_photo':
+      return broadcast('test_photo_progress', fact, { testPhoto: f.job, camera });
+    case 'camera.test_photo_failed':
+      return broadcast('test_photo_failed', fact, { id: f.id, error: f.error, camera });
+    case 'camera.liveview':
+      return broadcast('liveview_changed', fact, { on: f.on, reason: f.reason, camera });
+    case 'camera.shutter_released':
+      return broadcast('shutter_released', fact, { held: f.held, ok: f.ok, camera });
   }
 }
 

@@ -28,6 +28,10 @@ export const HANDLED_BROADCASTS = [
   'camera_ip_changed',
   'camera_setting_changed',
   'camera_clock_offset',
+  'test_photo_progress',
+  'test_photo_failed',
+  'liveview_changed',
+  'shutter_released',
 ];
 
 export function initialState() {
@@ -128,6 +132,10 @@ function apply(state, type, d, at) {
     case 'camera_disconnected':
     case 'camera_status':
     case 'camera_ip_changed':
+    case 'test_photo_progress':
+    case 'test_photo_failed':
+    case 'liveview_changed':
+    case 'shutter_released':
       return d.camera ? { ...state, camera: d.camera } : state;
     case 'photo_taken':
       return withSession(d.camera ? { ...state, camera: d.camera } : state, d.session);
@@ -245,6 +253,14 @@ export function describe(state, type, d) {
           : `Camera ${cam?.state ?? 'status'}${attempt}${bad ? `: ${said(cam.lastError, cam.baseUrl)}` : ''}`;
       return { level: cam?.state === 'offline' ? 'warn' : 'info', text, detail: bad ? detailOf(cam.lastError) : undefined, key: 'camera_status' };
     }
+    case 'test_photo_progress':
+      return { level: 'info', text: `Test photo: ${d.testPhoto?.stage?.replace('_', ' ') ?? 'in progress'}`, key: 'test_photo' };
+    case 'test_photo_failed':
+      return { level: 'error', text: `Test photo failed: ${errText(d.error)}` };
+    case 'liveview_changed':
+      return { level: 'info', text: `Live view ${d.on ? 'on' : `off (${d.reason})`}`, key: 'liveview' };
+    case 'shutter_released':
+      return { level: d.ok ? 'warn' : 'error', text: d.ok ? 'Released a shutter left open by a bulb exposure' : 'Could not release a shutter a bulb exposure may have left open' };
     case 'photo_taken': {
       if (d.photo || (!d.shot && d.sessionId == null)) {
         const p = d.photo ?? cam?.lastPhoto;

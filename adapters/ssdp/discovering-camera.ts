@@ -16,6 +16,7 @@ import {
   type CameraStatus,
   type CardFile,
   type LateFiles,
+  type Preview,
   type ReleaseTag,
   type ShotRequest,
   type ShotResult,
@@ -260,6 +261,22 @@ export class DiscoveringCamera implements CameraPort {
 
   async filesSince(after: { path: string | null; wall: number }): Promise<CardFile[]> {
     return this.current().filesSince(after);
+  }
+
+  preview(...args: Parameters<CameraPort['preview']>): Promise<Preview> {
+    return this.current().preview(...args);
+  }
+
+  liveview(on: boolean): Promise<void> {
+    return this.current().liveview(on);
+  }
+
+  liveviewFrame(): Promise<Buffer> {
+    return this.current().liveviewFrame();
+  }
+
+  releaseShutter(): Promise<void> {
+    return this.current().releaseShutter();
   }
 
   adoptReleases(tags: readonly ReleaseTag[]): void {
