@@ -1,6 +1,7 @@
 // `skylapse serve`: the composition root. Takes the data directory, opens the store, finds the camera, brings back
 // the sessions the last process left open, then listens.
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { CcapiCamera } from '../adapters/ccapi-camera.ts';
@@ -11,7 +12,8 @@ import { openStore } from '../store/db.ts';
 import { EventLog } from '../store/event-log.ts';
 import { acquireDataDirLock } from '../store/lock.ts';
 import { buildHttp } from '../transport/http.ts';
-import { attachWebSocket } from '../transport/ws.ts';
+import type { Limits } from '../transport/limits.ts';
+import type { Tokens } from '../transport/roles.ts';
 
 export interface ServeOptions {
   port: number;
@@ -23,7 +25,12 @@ export interface ServeOptions {
   resume: ResumePolicy;
   version: string;
   logger: Logger;
+  /** Operator and observer tokens; none means every client may do everything. */
+  tokens?: Tokens;
+  limits?: Partial<Limits>;
 }
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 export async function serve(o: ServeOptions): Promise<{ port: number; close(): Promise<void> }> {
   const clock = systemClock;
@@ -66,19 +73,29 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
   });
   controller.start();
 
-  const app = await buildHttp({ controller, clock, logger, version: o.version });
-  const ws = attachWebSocket(app.server, { controller, clock, logger: logger.child({ component: 'ws' }) });
+  const tokens = o.tokens ?? {};
+  const insecure = !tokens.operator && !isLoopback(o.host);
+  const app = await buildHttp({ controller, store, log, clock, logger, version: o.version, tokens, limits: o.limits, insecure });
   await app.listen({ port: o.port, host: o.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
-  logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl }, 'listening');
+  logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl, auth: tokens.operator ? (tokens.observer ? 'operator+observer' : 'operator') : 'none' }, 'listening');
+  // The one line that carries a token: the link (or QR code) a phone opens. Never anywhere else.
+  const pageHost = isLoopback(o.host) || o.host === '0.0.0.0' || o.host === '::' ? (isLoopback(o.host) ? o.host : hostname()) : o.host;
+  const page = (token?: string) => `http://${pageHost.includes(':') ? `[${pageHost}]` : pageHost}:${port}/${token ? `?token=${token}` : ''}`;
+  logger.info({ url: page(tokens.operator), ...(tokens.observer ? { observerUrl: page(tokens.observer) } : {}) }, 'open the page');
+  if (insecure) {
+    logger.warn(
+      { host: o.host },
+      'NO TOKEN: anyone who can reach this address can start, stop or discard sessions; set --token (or SKYLAPSE_TOKEN), or listen on 127.0.0.1',
+    );
+  }
 
   return {
     port,
     /** A graceful stop: a session in progress finishes its frame and is logged as suspended, to resume at the next start. */
     async close() {
       await controller.stop();
-      ws.close();
       await app.close();
       store.close();
       await sim?.close();

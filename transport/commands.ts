@@ -1,9 +1,11 @@
 // Maps each validated command to the controller. Replies are built by the caller; this only decides the data.
 import type { Controller } from '../app/controller.ts';
-import type { CommandData, CommandType, StartIntervalometer } from './protocol.ts';
+import type { CommandData, CommandType, StartIntervalometer, transportCommandSchemas } from './protocol.ts';
 
 type Handler<T extends CommandType> = (c: Controller, data: CommandData<T>, now: number) => unknown;
-type Handlers = { [T in CommandType]: Handler<T> };
+/** Commands the controller answers; the connection's own (subscribe, resume, …) are answered by transport/ws.ts. */
+export type ControllerCommand = Exclude<CommandType, keyof typeof transportCommandSchemas>;
+type Handlers = { [T in ControllerCommand]: Handler<T> };
 
 const start = (c: Controller, data: StartIntervalometer) => ({ session: c.startSession(data) });
 
@@ -21,7 +23,7 @@ export const handlers: Handlers = {
   ping: (_c, _data, now) => ({ pong: true, serverTime: now }),
 };
 
-export function runCommand<T extends CommandType>(c: Controller, type: T, data: unknown, now: number): Promise<unknown> {
+export function runCommand<T extends ControllerCommand>(c: Controller, type: T, data: unknown, now: number): Promise<unknown> {
   // `data` was parsed with commandSchemas[type] by parseMessage, so it has that command's shape.
   return Promise.resolve().then(() => (handlers[type] as Handler<T>)(c, data as CommandData<T>, now));
 }
