@@ -18,7 +18,7 @@ import { commandSchemas, errorMessage, parseMessage, ProtocolError, transportCom
 import { Replayer } from './replay.ts';
 import { mayRun, roleOf, tokenFromAuthorization, type Role, type Tokens } from './roles.ts';
 import { TransportStats } from './stats.ts';
-import { attachWebSocket, eventsPage } from './ws.ts';
+import { attachWebSocket, eventsPage, type WebSocketLayer } from './ws.ts';
 
 const uiDir = fileURLToPath(new URL('../ui/', import.meta.url));
 
@@ -45,6 +45,10 @@ const sinceQuery = z.object({ since: z.coerce.number().int().min(0).max(Number.M
 declare module 'fastify' {
   interface FastifyRequest {
     role: Role | null;
+  }
+  interface FastifyInstance {
+    /** The WebSocket layer on this server (clients, notices). */
+    ws: WebSocketLayer;
   }
 }
 
@@ -149,8 +153,9 @@ export async function buildHttp(o: HttpOptions) {
     insecure: o.insecure ?? false,
     heartbeatMs: o.heartbeatMs,
   });
+  app.decorate('ws', ws);
   app.addHook('onClose', async () => ws.close());
-  return Object.assign(app, { ws });
+  return app;
 }
 
 const STATUS: Partial<Record<ProtocolError['code'], number>> = {
