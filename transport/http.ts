@@ -154,7 +154,8 @@ export async function buildHttp(o: HttpOptions) {
     heartbeatMs: o.heartbeatMs,
   });
   app.decorate('ws', ws);
-  app.addHook('onClose', async () => ws.close());
+  // Before the server stops accepting: open sockets would otherwise keep its close() waiting.
+  app.addHook('preClose', async () => ws.close());
   return app;
 }
 

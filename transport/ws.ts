@@ -65,7 +65,7 @@ export interface WebSocketLayer {
   close(): void;
 }
 
-/** Upgrades on `server` (Fastify's, whose onClose calls `close()`); auth and origin are checked before the upgrade. */
+/** Upgrades on `server` (Fastify's, whose preClose hook calls `close()`); auth and origin are checked before the upgrade. */
 export function attachWebSocket(server: Server, o: WsOptions): WebSocketLayer {
   const path = o.path ?? '/ws';
   const limits: Limits = { ...DEFAULT_LIMITS, ...o.limits };
