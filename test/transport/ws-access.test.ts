@@ -1,5 +1,6 @@
 // Who gets in and how much they may do: tokens, roles, Origin, the connection cap, the rate limit and the
 // slow-client drop, over real sockets on loopback.
+import net from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
@@ -92,6 +93,20 @@ S('the rate limit answers RATE_LIMITED, then closes sustained abuse with 1008', 
   assert.ok(limited.length >= 10, `${limited.length} RATE_LIMITED`);
   assert.ok(limited.every((m) => typeof m.id === 'number'), 'a refusal names the message it refuses');
   assert.ok(c.count('operation_result') >= 5);
+});
+
+S('a request whose headers trickle in is cut off (slowloris), and the server still answers', async () => {
+  const { port } = new URL(h.url);
+  const closes = Array.from({ length: 10 }, () => {
+    const socket = net.connect(Number(port), '127.0.0.1');
+    socket.on('error', () => {});
+    const line = 'GET /health HTTP/1.1\r\nHost: x\r\n';
+    let i = 0;
+    const timer = setInterval(() => socket.write(i < line.length ? line[i++]! : 'X-Slow: 1\r\n'), 200);
+    return new Promise<void>((resolve) => socket.on('close', () => (clearInterval(timer), resolve())));
+  });
+  await Promise.all(closes); // headers must be complete within 10 s; these never are
+  assert.is((await fetch(`${h.url}/health`)).status, 200);
 });
 
 S.run();
