@@ -1,7 +1,7 @@
 // `skylapse serve`: the composition root. Takes the data directory, opens the store, finds the camera, brings back
 // the sessions the last process left open, then listens.
 import { mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { CcapiCamera } from '../adapters/ccapi-camera.ts';
@@ -31,6 +31,12 @@ export interface ServeOptions {
 }
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
+
+/** The address a phone on the same network would use: the first external IPv4 (the Pi's access point), else the name. */
+function lanAddress(): string {
+  const all = Object.values(networkInterfaces()).flat();
+  return all.find((a) => a && a.family === 'IPv4' && !a.internal)?.address ?? hostname();
+}
 
 export async function serve(o: ServeOptions): Promise<{ port: number; close(): Promise<void> }> {
   const clock = systemClock;
@@ -81,7 +87,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
   const port = typeof address === 'object' && address ? address.port : o.port;
   logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl, auth: tokens.operator ? (tokens.observer ? 'operator+observer' : 'operator') : 'none' }, 'listening');
   // The one line that carries a token: the link (or QR code) a phone opens. Never anywhere else.
-  const pageHost = isLoopback(o.host) || o.host === '0.0.0.0' || o.host === '::' ? (isLoopback(o.host) ? o.host : hostname()) : o.host;
+  const pageHost = o.host === '0.0.0.0' || o.host === '::' ? lanAddress() : o.host;
   const page = (token?: string) => `http://${pageHost.includes(':') ? `[${pageHost}]` : pageHost}:${port}/${token ? `?token=${token}` : ''}`;
   logger.info({ url: page(tokens.operator), ...(tokens.observer ? { observerUrl: page(tokens.observer) } : {}) }, 'open the page');
   if (insecure) {

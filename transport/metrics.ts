@@ -27,6 +27,8 @@ export function metricsText(o: { store: Store; log: EventLog; stats: TransportSt
   lines.push(`skylapse_ws_connections_total ${s.totalConnections}`);
   metric('skylapse_ws_messages_total', 'counter', 'WebSocket messages since start, by direction.');
   lines.push(`skylapse_ws_messages_total{direction="received"} ${s.received}`, `skylapse_ws_messages_total{direction="sent"} ${s.sent}`);
+  metric('skylapse_ws_resumes_total', 'counter', 'Resumes replayed from the log to the end since start.');
+  lines.push(`skylapse_ws_resumes_total ${s.resumes}`);
   metric('skylapse_event_log_events', 'gauge', 'Position of the newest logged event (events are never deleted).');
   lines.push(`skylapse_event_log_events ${o.log.lastSeq()}`);
   metric('skylapse_event_log_facts', 'gauge', 'Position of the newest stored fact, the seq clients see.');

@@ -38,7 +38,7 @@ export interface WsOptions {
 export const MAX_REPLAY = 50_000;
 const REPLAY_PAGE = 500;
 
-export const CLOSE = {
+const CLOSE = {
   unauthorized: 4001,
   policy: 1008,
   tryAgainLater: 1013,
@@ -172,7 +172,7 @@ export function attachWebSocket(server: Server, o: WsOptions): WebSocketLayer {
         role: client.role,
         channels: [...client.channels],
         insecure: o.insecure ?? false,
-        availableCommands: COMMANDS,
+        availableCommands: COMMANDS.filter((c) => mayRun(client.role, c)),
         ...(state ? { state } : {}),
       },
     });
