@@ -37,8 +37,6 @@ export interface Limits {
   maxRefusals: number;
   /** Unsent bytes (replies and broadcasts) past which a client that does not read is dropped (1008 + reason). */
   maxBufferedBytes: number;
-  /** How often a backlog that stopped growing is checked again. */
-  backlogCheckMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -47,5 +45,4 @@ export const DEFAULT_LIMITS: Limits = {
   rate: { burst: 40, perSecond: 20 },
   maxRefusals: 200,
   maxBufferedBytes: 1024 * 1024,
-  backlogCheckMs: 1000,
 };
