@@ -39,7 +39,8 @@ export class ReplayUnavailableError extends Error {
   readonly code = 'REPLAY_UNAVAILABLE';
 }
 
-const YIELD_EVERY = 500;
+// Folds run in blocks of 50 events (a few ms here, several times that on a Pi): a shutter press waits at most one block.
+const YIELD_EVERY = 50;
 const yieldNow = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export class Replayer {
