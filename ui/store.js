@@ -89,6 +89,11 @@ export function reduce(state, msg, now = Date.now()) {
 }
 
 function welcome(state, d, now) {
+  // A resumed connection carries no state: what this page holds stays, and the missed broadcasts follow in order.
+  if (d.resumed === true && state.lastSeq !== null && d.seq === state.lastSeq) {
+    const next = { ...state, live: true, syncedAt: now, clientId: d.clientId ?? null, clockOffsetMs: Number.isFinite(d.serverTime) ? d.serverTime - now : 0 };
+    return log(next, { at: now, level: 'info', text: 'Reconnected; catching up on what was missed' });
+  }
   const s = d.state ?? {};
   const session = s.intervalometer ?? null;
   const seq = typeof d.seq === 'number' ? d.seq : typeof s.seq === 'number' ? s.seq : null;
