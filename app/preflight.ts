@@ -112,8 +112,11 @@ export function preflight(o: {
   const contents = storage?.contents ?? 0;
   const frameBytes = storage && contents > 0 && storage.maxBytes > storage.spaceBytes ? (storage.maxBytes - storage.spaceBytes) / contents : FRAME_BYTES_DEFAULT;
   const cardBytes = frames === null ? null : Math.round(frames * frameBytes);
-  if (storage && cardBytes !== null && cardBytes > storage.spaceBytes) {
-    errors.push({ code: 'CARD_TOO_SMALL', message: `The card has room for about ${Math.floor(storage.spaceBytes / frameBytes)} frames; the plan takes ${frames}` });
+  // The camera's own count of frames that fit wins over the estimate from file sizes.
+  const shotsLeft = storage?.shotsLeft ?? null;
+  const room = shotsLeft ?? (storage ? Math.floor(storage.spaceBytes / frameBytes) : null);
+  if (storage && frames !== null && room !== null && frames > room) {
+    errors.push({ code: 'CARD_TOO_SMALL', message: `The card has room for ${shotsLeft === null ? 'about ' : ''}${room} frames${shotsLeft === null ? '' : ' (the camera says)'}; the plan takes ${frames}` });
   }
   if (status && !storage) errors.push({ code: 'NO_CARD', message: 'The camera reports no card' });
 

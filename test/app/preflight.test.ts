@@ -35,6 +35,11 @@ S('card space: the card\'s own average file size, else a default; its free space
   const empty = preflight({ intervalMs: 30_000, window: window(10), status: status({ storage: { name: 'card1', spaceBytes: 64 * GB, maxBytes: 64 * GB, contents: 0 } }), observedCycleMs: null });
   assert.is(empty.estimate.cardBytes, 10 * FRAME_BYTES_DEFAULT);
   assert.equal(codes(preflight({ intervalMs: 30_000, window: window(10), status: status({ storage: null }), observedCycleMs: null }).errors), ['NO_CARD']);
+  // A body that counts the shots left itself is believed over the estimate.
+  const counted = status({ storage: { name: 'card1', spaceBytes: 60 * GB, maxBytes: 64 * GB, contents: 100, shotsLeft: 900 } });
+  const tooMany = preflight({ intervalMs: 30_000, window: window(1_000), status: counted, observedCycleMs: null });
+  assert.equal(codes(tooMany.errors), ['CARD_TOO_SMALL']);
+  assert.match(tooMany.errors[0]!.message, /room for 900 frames \(the camera says\)/);
 });
 
 S('the battery drain: the mean time between the last drops of a level; a charge starts it again', () => {
