@@ -256,7 +256,7 @@ export function describe(state, type, d) {
     case 'test_photo_progress':
       return { level: 'info', text: `Test photo: ${d.testPhoto?.stage?.replace('_', ' ') ?? 'in progress'}`, key: 'test_photo' };
     case 'test_photo_failed':
-      return { level: 'error', text: `Test photo failed: ${errText(d.error)}` };
+      return { level: 'error', text: `Test photo failed: ${said(d.error, cam?.baseUrl)}`, detail: detailOf(d.error) };
     case 'liveview_changed':
       return { level: 'info', text: `Live view ${d.on ? 'on' : `off (${d.reason})`}`, key: 'liveview' };
     case 'shutter_released':
@@ -318,7 +318,7 @@ export function describe(state, type, d) {
       return { level: 'warn', text: `Resumed ${titleOf(s)}: ${resumeText({ gapMs: d.gapMs, skipped, reanchored: d.reanchored })}` };
     }
     case 'intervalometer_held':
-      return { level: 'warn', text: `Holding ${titleOf(s)}: ${skipReasonText(d.reason)}${d.detail ? ` (${errText(d.detail)})` : ''}; slots pass unshot` };
+      return { level: 'warn', text: `Holding ${titleOf(s)}: ${skipReasonText(d.reason)}; slots pass unshot`, detail: detailOf(d.detail) };
     case 'intervalometer_hold_ended':
       return { level: 'info', text: `Shooting again after ${formatDuration(d.heldMs ?? 0)} (${skipReasonText(d.reason)}, ${d.skipped ?? 0} skipped)` };
     case 'intervalometer_completed':
