@@ -74,6 +74,8 @@ export function mountPlan({ run, request, draw, ui }) {
       $(`f-${Object.keys(parsed.errors)[0]}`).focus();
       return;
     }
+    clearTimeout(timer); // the start runs the same pre-flight; an answer asked before it would only be stale
+    asked++;
     const force = $('f-force').checked && Boolean(ui.preflight?.errors.length);
     const reply = await run('start_intervalometer', force ? { ...parsed.data, force: true } : parsed.data);
     if (reply) {
