@@ -273,15 +273,20 @@ async function saveAndOpen(data) {
 
 $('stop').addEventListener('click', async () => {
   const s = state.session;
-  if (!s?.running) return;
+  const stoppable = (x) => x?.running || x?.state === 'scheduled';
+  if (!stoppable(s)) return;
   const planned = s.totalShots ? ` of ${s.totalShots}` : '';
-  const ok = await confirmDialog({
-    title: 'Stop this session?',
-    message: `“${s.title || 'Session'}”: ${s.counts.ok}${planned} shots taken. The exposure in progress is finished, then shooting ends for good.`,
-    ok: 'Stop session',
-    cancel: 'Keep shooting',
-  });
-  if (!ok || state.session?.sessionId !== s.sessionId || !state.session.running) return;
+  const ok = await confirmDialog(
+    s.state === 'scheduled'
+      ? { title: 'Cancel this plan?', message: `“${s.title || 'Session'}” has not started: nothing will be shot.`, ok: 'Cancel the plan', cancel: 'Keep it' }
+      : {
+          title: 'Stop this session?',
+          message: `“${s.title || 'Session'}”: ${s.counts.ok}${planned} shots taken. The exposure in progress is finished, then shooting ends for good.`,
+          ok: 'Stop session',
+          cancel: 'Keep shooting',
+        },
+  );
+  if (!ok || state.session?.sessionId !== s.sessionId || !stoppable(state.session)) return;
   const reply = await run('stop_intervalometer');
   // Stopped during an exposure: only the reply says so; the end-of-session broadcast follows the frame.
   if (reply?.session?.stopRequested) ui.stopSentFor = reply.session.sessionId;

@@ -15,6 +15,7 @@ export function startBlocker(state, conn, ui) {
   if (!state.live || conn.phase !== 'open') return 'Not connected to the controller';
   if (!state.availableCommands.includes('start_intervalometer')) return 'The controller does not offer start_intervalometer';
   if (state.session?.running) return 'A session is running; stop it first';
+  if (state.session?.state === 'scheduled') return 'A session is scheduled; cancel it first';
   if (state.session?.state === 'suspended') return 'A suspended session holds the camera: resume, save or discard it first';
   if (state.camera?.state !== 'connected') return `Camera is ${state.camera?.state ?? 'unknown'}`;
   if (ui.busy.has('start_intervalometer')) return 'Starting…';

@@ -91,7 +91,7 @@ export function holdView(s, now) {
     const wait = Number.isFinite(s.startedAt) ? s.startedAt - now : null;
     return {
       title: 'Scheduled',
-      text: `Nothing is shot yet: the first frame is at ${formatClock(s.startedAt)}${wait !== null && wait > 0 ? ` (in ${formatDuration(wait)})` : ''}. Leave the camera on and the Pi running; Stop cancels the plan.`,
+      text: `Nothing is shot yet: the first frame is at ${formatClock(s.startedAt)}${wait !== null && wait > 0 ? ` (in ${formatDuration(wait)})` : ''}. Leave the camera on and the Pi running; “Cancel this plan” drops it.`,
       action: null,
     };
   }

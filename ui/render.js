@@ -194,9 +194,10 @@ function renderSession(state, conn, ui, now) {
   show($('open-report'), !s.running && ['completed', 'stopped', 'failed', 'saved'].includes(s.state));
 
   const stop = $('stop');
-  show(stop, s.running);
+  const scheduled = s.state === 'scheduled';
+  show(stop, s.running || scheduled);
   stop.disabled = !state.live || conn.phase !== 'open' || stopping || ui.busy.has('stop_intervalometer');
-  text(stop, stopping ? 'Stopping after this exposure…' : ui.busy.has('stop_intervalometer') ? 'Stopping…' : 'Stop session…');
+  text(stop, stopping ? 'Stopping after this exposure…' : ui.busy.has('stop_intervalometer') ? 'Stopping…' : scheduled ? 'Cancel this plan…' : 'Stop session…');
 
   const next = s.running && s.nextShotNumber ? ` Next shot number ${s.nextShotNumber} at ${formatClock(s.nextShotAt)}.` : '';
   const unknown = c.unknown ? `, ${c.unknown} unknown` : '';
@@ -311,13 +312,13 @@ export function tick(state, conn, ui, now) {
     // Out of reach: whether anything is being shot is unknown, so no countdown pretends it is.
     text(label, s.running ? 'Next shot' : 'Session');
     text(el, s.running ? 'unknown (not connected)' : s.state);
-  } else if (!s.running) {
-    text(label, 'Session');
-    text(el, s.state);
   } else if (s.state === 'scheduled') {
     const ms = s.startedAt - now - state.clockOffsetMs;
     text(label, 'Starts');
     text(el, ms <= 0 ? 'now' : `in ${formatDuration(ms)}`);
+  } else if (!s.running) {
+    text(label, 'Session');
+    text(el, s.state);
   } else if (s.hold) {
     text(label, `Next shot #${s.nextShotNumber ?? '—'}`);
     text(el, s.state === 'paused' ? 'paused' : 'on hold');

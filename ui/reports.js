@@ -87,6 +87,11 @@ export function cameraSeries(report) {
     if (Number.isFinite(r.cardFreeBytes)) card.push({ x: r.at, y: r.cardFreeBytes / 1e9 });
     if (r.temperature in TEMPS) temp.push({ x: r.at, y: TEMPS[r.temperature] });
   }
+  // A reading holds until the next one: each line runs on to the night's end, so one reading is a line too.
+  for (const pts of [battery, card, temp]) {
+    const tail = pts[pts.length - 1];
+    if (tail && Number.isFinite(report.endedAt) && report.endedAt > tail.x) pts.push({ x: report.endedAt, y: tail.y });
+  }
   const last = (pts, f) => (pts.length ? f(pts[pts.length - 1].y) : '');
   return [
     { name: 'Battery', points: battery, yMax: 100, legend: last(battery, (v) => `${v}% at the end`) },

@@ -138,7 +138,7 @@ R('a night reads in one line, its facts, slots, timeline and camera lines', () =
   assert.match(timelineText(report.timeline[0]), /held \(the camera was too hot to release\)$/);
   const series = cameraSeries(report);
   assert.equal(series.map((s: { name: string }) => s.name), ['Battery', 'Card free', 'Temperature']);
-  assert.equal(series[0].points, [{ x: 1, y: 100 }, { x: 2, y: 50 }]);
+  assert.equal(series[0].points, [{ x: 1, y: 100 }, { x: 2, y: 50 }, { x: report.endedAt, y: 50 }]);
   assert.is(series[1].legend, '4.0 GB at the end');
   assert.is(exportUrl('a b', 'csv'), '/api/reports/a%20b/export?format=csv');
 });
