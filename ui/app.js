@@ -142,7 +142,6 @@ const COMMAND_NAMES = {
   update_report_title: 'Rename',
   delete_timelapse_report: 'Delete',
   restore_timelapse_report: 'Undo',
-  get_unsaved_session: 'Listing unsaved sessions',
 };
 
 function detailText(e) {

@@ -8,7 +8,7 @@ import { cameraSeries, EXPORT_FORMATS, exportUrl, reportFacts, reportRowText, sl
 const $ = (id) => document.getElementById(id);
 
 /** `ctx`: {run, request, draw, ui, confirmDialog, showTab}. Returns {render, onMessage, load, open}. */
-export function mountReports({ run, draw, ui, confirmDialog, showTab }) {
+export function mountReports({ run, request, draw, ui, confirmDialog, showTab }) {
   ui.reports = { list: null, report: null, deleted: null, unsaved: [] };
 
   async function load() {
@@ -28,9 +28,14 @@ export function mountReports({ run, draw, ui, confirmDialog, showTab }) {
     $('report-h').focus?.();
   }
 
+  /** Asked on its own at every welcome and change: quietly, as a failure here only means the list waits. */
   async function loadUnsaved() {
-    const reply = await run('get_unsaved_session');
-    if (reply) ui.reports.unsaved = reply.unsavedSessions ?? [];
+    try {
+      const reply = await request('get_unsaved_session');
+      ui.reports.unsaved = reply?.unsavedSessions ?? [];
+    } catch {
+      return; // not connected: the next welcome asks again
+    }
     draw();
   }
 
