@@ -226,6 +226,7 @@ function updateDismissAll() {
   dismissAll.textContent = `Dismiss all ${n}`;
   if (n > 1) $('toasts').prepend(dismissAll);
   else dismissAll.remove();
+  document.documentElement.style.setProperty('--toasts-h', `${$('toasts').offsetHeight}px`);
 }
 
 /** A night-friendly confirmation (window.confirm would flash a white dialog). Resolves true only on the OK button. */

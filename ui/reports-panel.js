@@ -25,7 +25,7 @@ export function mountReports({ run, request, draw, ui, confirmDialog, showTab })
       $('report-title').value = reply.report.title ?? '';
     }
     draw();
-    $('report-h').focus?.();
+    $('report-h').focus();
   }
 
   /** Asked on its own at every welcome and change: quietly, as a failure here only means the list waits. */
