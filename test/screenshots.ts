@@ -27,9 +27,23 @@ try {
   await page.waitForSelector('#cam-state.ok');
   await snap(page, 'start');
 
+  // The camera panel: settings from the ability lists, a test photo with its EXIF and histogram.
+  await page.click('#tab-camera');
+  await page.waitForSelector('#set-iso');
+  await page.selectOption('#set-iso', '6400');
+  await page.waitForFunction(() => document.querySelector('#settings-reason')?.textContent === '');
+  await page.click('#test-photo');
+  await page.waitForSelector('#photo-hist svg');
+  await snap(page, 'camera', true);
+
+  // The plan panel with its pre-flight answer before Start.
+  await page.click('#tab-night');
   await page.fill('#f-interval', '0.5');
   await page.fill('#f-shots', '40');
   await page.fill('#f-title', 'Milky Way over the ridge');
+  await page.waitForFunction(() => /Frames\s*40/.test(document.querySelector('#preflight-estimate')?.textContent ?? ''));
+  await page.locator('#start').scrollIntoViewIfNeeded();
+  await snap(page, 'plan');
   await page.click('#start-btn');
   await page.waitForFunction(() => /\d+ taken/.test(document.querySelector('#strip-legend')?.textContent ?? '') && Number.parseInt(document.querySelector('#session-shots')?.textContent ?? '0', 10) >= 8);
   await snap(page, 'session', true);
@@ -42,6 +56,14 @@ try {
   server = await startServer(dataDir, ['--port', String(port), '--resume', 'ask']);
   await page.waitForSelector('#session-suspended:not([hidden])', { timeout: 30_000 });
   await snap(page, 'suspended');
+
+  // Saved, the night opens as its report; the list of past nights is one tap back.
+  await page.click('#session-save');
+  await page.waitForSelector('#report-strip svg', { timeout: 15_000 });
+  await snap(page, 'report', true);
+  await page.click('#report-back');
+  await page.waitForSelector('#report-list li');
+  await snap(page, 'reports');
 } finally {
   await browser.close();
   await stopServer(server, 'SIGKILL');

@@ -2,8 +2,11 @@
 // everything they change on the controller comes back as a broadcast through the store.
 import { createConnection } from './connection.js';
 import { explainError } from './explain.js';
-import { countsText, formatClock, parseStartForm } from './format.js';
+import { mountCamera } from './camera-panel.js';
+import { countsText, formatClock } from './format.js';
+import { mountPlan } from './plan-panel.js';
 import { render, tick } from './render.js';
+import { mountReports } from './reports-panel.js';
 import { initialState, reduce } from './store.js';
 
 const $ = (id) => document.getElementById(id);
@@ -15,7 +18,7 @@ const SHOTS_PAGE = 100;
  * Page-local state, not the controller's: commands awaiting replies, form errors, the session this page asked to stop
  * (the stop during an exposure is only told in the reply), and the unsaved session's shot pages.
  */
-const ui = { busy: new Set(), fieldErrors: {}, draftInterval: null, stopSentFor: null, shotPages: null, downHidden: false, openedAt: Date.now() };
+const ui = { busy: new Set(), draftInterval: null, stopSentFor: null, shotPages: null, downHidden: false, openedAt: Date.now() };
 
 const url = new URL('/ws', location.href);
 url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -52,6 +55,7 @@ const conn = createConnection({
 function dispatch(msg) {
   const before = state;
   state = reduce(state, msg, Date.now());
+  for (const panel of [camera, reports]) panel.onMessage(msg);
   if (state === before) return;
   refreshShotPages(msg);
   followSlots(msg);
@@ -118,6 +122,9 @@ async function loadSlots(sessionId) {
 
 function draw() {
   render(state, conn.status, ui, Date.now());
+  renderPlan(state, conn.status, ui);
+  camera.render(state, conn.status, ui);
+  reports.render(state, conn.status, ui);
 }
 
 /** Sends a command, marks it busy until its reply, and shows its error. Resolves with the reply's data, or null. */
@@ -144,6 +151,15 @@ const COMMAND_NAMES = {
   save_session_as_report: 'Save',
   discard_session: 'Discard',
   get_session_shots: 'Listing shots',
+  take_test_photo: 'Test photo',
+  get_liveview_frame: 'Live view',
+  pause_intervalometer: 'Pause',
+  resume_intervalometer: 'Resume',
+  get_timelapse_reports: 'Listing reports',
+  get_timelapse_report: 'Opening the report',
+  update_report_title: 'Rename',
+  delete_timelapse_report: 'Delete',
+  restore_timelapse_report: 'Undo',
 };
 
 function detailText(e) {
@@ -228,6 +244,7 @@ function updateDismissAll() {
   dismissAll.textContent = `Dismiss all ${n}`;
   if (n > 1) $('toasts').prepend(dismissAll);
   else dismissAll.remove();
+  document.documentElement.style.setProperty('--toasts-h', `${$('toasts').offsetHeight}px`);
 }
 
 /** A night-friendly confirmation (window.confirm would flash a white dialog). Resolves true only on the OK button. */
@@ -244,44 +261,50 @@ function confirmDialog({ title, message, ok, cancel }) {
   return new Promise((resolve) => d.addEventListener('close', () => resolve(d.returnValue === 'ok'), { once: true }));
 }
 
-function formValues() {
-  return { interval: $('f-interval').value, shots: $('f-shots').value, title: $('f-title').value };
-}
-
-$('start-form').addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  const parsed = parseStartForm(formValues());
-  ui.fieldErrors = parsed.ok ? {} : parsed.errors;
-  if (!parsed.ok) {
-    draw();
-    $(`f-${Object.keys(parsed.errors)[0]}`).focus();
-    return;
+// The screens: Night (session, plan, activity), Camera, Reports. One shows at a time; each loads what it shows.
+const TABS = ['night', 'camera', 'reports'];
+function showTab(name) {
+  for (const t of TABS) {
+    $(`tab-${t}`).setAttribute('aria-selected', String(t === name));
+    $(`view-${t}`).hidden = t !== name;
   }
-  run('start_intervalometer', parsed.data);
-});
-
-for (const f of ['interval', 'shots', 'title']) {
-  $(`f-${f}`).addEventListener('input', () => {
-    const parsed = parseStartForm(formValues());
-    ui.draftInterval = parsed.ok ? parsed.data.interval : Number($('f-interval').value.replace(',', '.'));
-    if (ui.fieldErrors[f] && !(parsed.errors ?? {})[f]) delete ui.fieldErrors[f];
-    draw();
-  });
+  if (name === 'camera' && !ui.settings.list && state.camera?.state === 'connected') void camera.load();
+  if (name === 'reports' && !ui.reports.list) void reports.load();
 }
+for (const t of TABS) $(`tab-${t}`).addEventListener('click', () => showTab(t));
 
-$('test-photo').addEventListener('click', () => run('take_test_photo'));
+const ctx = { run, request: (type, data) => conn.request(type, data), draw: () => draw(), ui, confirmDialog, showTab };
+const renderPlan = mountPlan(ctx);
+const camera = mountCamera(ctx);
+const reports = mountReports(ctx);
+
+$('pause-btn').addEventListener('click', () => run('pause_intervalometer'));
+$('resume-btn').addEventListener('click', () => run('resume_intervalometer'));
+$('open-report').addEventListener('click', () => state.session && reports.open(state.session.sessionId));
+
+/** A session saved from this page opens as its report rather than vanishing. */
+async function saveAndOpen(data) {
+  const reply = await run('save_session_as_report', data);
+  if (reply?.report) void reports.open(reply.report.id);
+  return reply;
+}
 
 $('stop').addEventListener('click', async () => {
   const s = state.session;
-  if (!s?.running) return;
+  const stoppable = (x) => x?.running || x?.state === 'scheduled';
+  if (!stoppable(s)) return;
   const planned = s.totalShots ? ` of ${s.totalShots}` : '';
-  const ok = await confirmDialog({
-    title: 'Stop this session?',
-    message: `“${s.title || 'Session'}”: ${s.counts.ok}${planned} shots taken. The exposure in progress is finished, then shooting ends for good.`,
-    ok: 'Stop session',
-    cancel: 'Keep shooting',
-  });
-  if (!ok || state.session?.sessionId !== s.sessionId || !state.session.running) return;
+  const ok = await confirmDialog(
+    s.state === 'scheduled'
+      ? { title: 'Cancel this plan?', message: `“${s.title || 'Session'}” has not started: nothing will be shot.`, ok: 'Cancel the plan', cancel: 'Keep it' }
+      : {
+          title: 'Stop this session?',
+          message: `“${s.title || 'Session'}”: ${s.counts.ok}${planned} shots taken. The exposure in progress is finished, then shooting ends for good.`,
+          ok: 'Stop session',
+          cancel: 'Keep shooting',
+        },
+  );
+  if (!ok || state.session?.sessionId !== s.sessionId || !stoppable(state.session)) return;
   const reply = await run('stop_intervalometer');
   // Stopped during an exposure: only the reply says so; the end-of-session broadcast follows the frame.
   if (reply?.session?.stopRequested) ui.stopSentFor = reply.session.sessionId;
@@ -299,7 +322,7 @@ $('session-resume').addEventListener('click', () => {
 });
 $('session-save').addEventListener('click', () => {
   const s = suspendedSession();
-  if (s) run('save_session_as_report', { sessionId: s.sessionId });
+  if (s) saveAndOpen({ sessionId: s.sessionId });
 });
 $('session-discard').addEventListener('click', async () => {
   const s = suspendedSession();
@@ -317,7 +340,7 @@ $('unsaved-save').addEventListener('click', () => {
   const u = state.unsaved;
   if (!u) return;
   const title = $('unsaved-new-title').value.trim();
-  run('save_session_as_report', title ? { sessionId: u.sessionId, title } : { sessionId: u.sessionId }).then((reply) => {
+  saveAndOpen(title ? { sessionId: u.sessionId, title } : { sessionId: u.sessionId }).then((reply) => {
     if (reply) $('unsaved-new-title').value = '';
   });
 });

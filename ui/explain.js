@@ -30,6 +30,7 @@ const SENTENCES = {
   SESSION_ACTIVE: () => 'A session is running — stop it first.',
   NOT_FOUND: () => 'That is no longer there — the page may be out of date; it refreshes when it reconnects.',
   VALIDATION_ERROR: () => 'Some values are not accepted — check the form.',
+  PREFLIGHT_FAILED: () => 'The pre-flight found problems (listed above Start) — fix them, or tick “Start anyway”.',
   INVALID_JSON: () => 'This page sent something the controller could not read — reload the page.',
   INVALID_MESSAGE: () => 'This page sent something the controller could not read — reload the page.',
   UNKNOWN_COMMAND: () => 'The controller does not know that command — this page may be newer or older than the controller; reload it.',

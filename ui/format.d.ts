@@ -26,7 +26,3 @@ export declare function msUntilNextShot(
   clockOffsetMs: number,
   now: number,
 ): number | null;
-export type StartData = { interval: number; totalShots?: number; stopCondition: 'unlimited' | 'stop-after'; title?: string };
-export declare function parseStartForm(fields: { interval?: string; shots?: string; title?: string }):
-  | { ok: true; data: StartData }
-  | { ok: false; errors: Partial<Record<'interval' | 'shots' | 'title', string>> };

@@ -127,28 +127,3 @@ export function msUntilNextShot(session, clockOffsetMs, now) {
   if (!session || !session.running || session.nextShotAt === null || session.nextShotAt === undefined) return null;
   return session.nextShotAt - (now + clockOffsetMs);
 }
-
-/**
- * The start form's fields (strings as typed) → `{ ok: true, data }` for start_intervalometer, or `{ ok: false, errors }`
- * keyed by field. Accepts a decimal comma (`2,5`), as many phone keyboards type one.
- */
-export function parseStartForm({ interval, shots, title }) {
-  const errors = {};
-  const iv = Number(String(interval ?? '').trim().replace(',', '.'));
-  if (String(interval ?? '').trim() === '' || !Number.isFinite(iv) || iv < 0.1 || iv > 86_400) {
-    errors.interval = 'Interval: seconds between shots, from 0.1 to 86400';
-  }
-  const shotsText = String(shots ?? '').trim();
-  let totalShots = null;
-  if (shotsText !== '') {
-    totalShots = Number(shotsText);
-    if (!Number.isInteger(totalShots) || totalShots < 1 || totalShots > 1_000_000) errors.shots = 'Shots: a whole number from 1, or blank for unlimited';
-  }
-  const t = String(title ?? '').trim();
-  if (t.length > 200) errors.title = 'Title: at most 200 characters';
-  if (Object.keys(errors).length) return { ok: false, errors };
-  const data = { interval: iv, stopCondition: totalShots === null ? 'unlimited' : 'stop-after' };
-  if (totalShots !== null) data.totalShots = totalShots;
-  if (t) data.title = t;
-  return { ok: true, data };
-}

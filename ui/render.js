@@ -13,8 +13,10 @@ import {
   shotRowText,
 } from './format.js';
 import { lineChart, percentile, slotStrip, stripCounts } from './charts.js';
+import { svgNode } from './dom.js';
 import { explainError } from './explain.js';
 import { resumeText } from './store.js';
+import { batteryFraction, cardFraction, holdView } from './plan.js';
 
 const $ = (id) => document.getElementById(id);
 const show = (el, on) => (el.hidden = !on);
@@ -30,31 +32,17 @@ function showError(id, error, baseUrl, prefix = '') {
   text($(`${id}-text`), explained ? `${prefix}${explained.text}` : '');
   text($(`${id}-detail`), error ? errText(error) : '');
 }
+/** A level bar: its fill's width is the fraction; no fraction (AC power, unknown) hides it. */
+function bar(id, fraction) {
+  const el = $(id);
+  show(el.parentElement, fraction !== null);
+  if (fraction !== null) el.style.width = `${Math.round(fraction * 100)}%`;
+}
 /** How long the controller must have been out of reach before its screen covers the page (a blip is not news). */
 const DOWN_SCREEN_AFTER_MS = 3000;
 
-const SUSPENDED_HOLDS = 'A suspended session holds the camera: resume, save or discard it first';
 /** Commands that decide what becomes of a suspended session; one at a time. */
 const SUSPENDED_COMMANDS = ['resume_session', 'save_session_as_report', 'discard_session'];
-
-/** Why a button cannot be used now, or null. `ui.busy` holds the commands awaiting their reply. */
-export function startBlocker(state, conn, ui) {
-  if (!state.live || conn.phase !== 'open') return 'Not connected to the controller';
-  if (!state.availableCommands.includes('start_intervalometer')) return 'The controller does not offer start_intervalometer';
-  if (state.session?.running) return 'A session is running; stop it first';
-  if (state.session?.state === 'suspended') return SUSPENDED_HOLDS;
-  if (state.camera?.state !== 'connected') return `Camera is ${state.camera?.state ?? 'unknown'}`;
-  if (ui.busy.has('start_intervalometer')) return 'Starting…';
-  return null;
-}
-export function testPhotoBlocker(state, conn, ui) {
-  if (!state.live || conn.phase !== 'open') return 'Not connected to the controller';
-  if (state.session?.running) return 'No test photos during a session: it would disturb the timelapse';
-  if (state.session?.state === 'suspended') return SUSPENDED_HOLDS;
-  if (state.camera?.state !== 'connected') return `Camera is ${state.camera?.state ?? 'unknown'}`;
-  if (ui.busy.has('take_test_photo')) return 'Taking a photo…';
-  return null;
-}
 
 export function render(state, conn, ui, now) {
   const cam = state.camera;
@@ -75,15 +63,16 @@ export function render(state, conn, ui, now) {
   const card = describeStorage(st?.storage);
   text($('cam-card'), st ? card.text : '—');
   flag($('cam-card'), 'bad', st && card.warn);
+  bar('cam-battery-bar', st ? batteryFraction(st.battery) : null);
+  bar('cam-card-bar', st ? cardFraction(st.storage) : null);
   text($('cam-temp'), st?.temperature ?? '—');
   flag($('cam-temp'), 'bad', st?.temperature && st.temperature !== 'normal');
   text($('cam-tv'), st?.tv ?? '—');
   showError('cam-error', cam && cam.state !== 'connected' ? cam.lastError : null, cam?.baseUrl);
 
   renderUnsaved(state, conn, ui);
-  renderSession(state, conn, ui);
+  renderSession(state, conn, ui, now);
   renderCharts(state, ui);
-  renderStart(state, conn, ui);
   renderActivity(state);
   tick(state, conn, ui, now);
 }
@@ -131,7 +120,7 @@ function renderShotPages(pages, state, conn) {
   text(summary, shots.length ? `Listing ${plural(shots.length, 'slot')}${done ? ' (all)' : ''}${recovered ? `; ${recovered} recovered from the card` : ''}.` : '');
 }
 
-function renderSession(state, conn, ui) {
+function renderSession(state, conn, ui, now) {
   const s = state.session;
   show($('session'), s);
   if (!s) return;
@@ -193,24 +182,27 @@ function renderSession(state, conn, ui) {
     text($('session-save'), ui.busy.has('save_session_as_report') ? 'Saving…' : 'Save as report');
   }
 
+  // Scheduled, paused, waiting for the camera, held: what is true, and what the user can do.
+  const hold = state.live ? holdView(s, now + state.clockOffsetMs) : null;
+  const linkUp = state.live && conn.phase === 'open';
+  const pausable = s.running && s.state !== 'scheduled' && !s.hold && !stopping;
+  show($('pause-btn'), pausable);
+  $('pause-btn').disabled = !linkUp || ui.busy.has('pause_intervalometer');
+  show($('resume-btn'), s.running && hold?.action === 'resume');
+  $('resume-btn').disabled = !linkUp || ui.busy.has('resume_intervalometer');
+  // Every finished session is a report at once: it opens rather than vanishes.
+  show($('open-report'), !s.running && ['completed', 'stopped', 'failed', 'saved'].includes(s.state));
+
   const stop = $('stop');
-  show(stop, s.running);
+  const scheduled = s.state === 'scheduled';
+  show(stop, s.running || scheduled);
   stop.disabled = !state.live || conn.phase !== 'open' || stopping || ui.busy.has('stop_intervalometer');
-  text(stop, stopping ? 'Stopping after this exposure…' : ui.busy.has('stop_intervalometer') ? 'Stopping…' : 'Stop session…');
+  text(stop, stopping ? 'Stopping after this exposure…' : ui.busy.has('stop_intervalometer') ? 'Stopping…' : scheduled ? 'Cancel this plan…' : 'Stop session…');
 
   const next = s.running && s.nextShotNumber ? ` Next shot number ${s.nextShotNumber} at ${formatClock(s.nextShotAt)}.` : '';
   const unknown = c.unknown ? `, ${c.unknown} unknown` : '';
   const held = suspended ? ' Nothing is being shot: resume, save or discard it.' : '';
   text($('session-announce'), `${s.title || 'Session'} ${s.state}. ${c.ok} shots taken, ${c.failed} failed${unknown}.${next}${held}`);
-}
-
-const SVG_NS = 'http://www.w3.org/2000/svg';
-/** A chart tree from charts.js → SVG elements (attributes are numbers and fixed names only). */
-function svgNode(tree) {
-  const el = document.createElementNS(SVG_NS, tree.tag);
-  for (const [k, v] of Object.entries(tree.attrs ?? {})) el.setAttribute(k, String(v));
-  for (const child of tree.children ?? []) el.append(svgNode(child));
-  return el;
 }
 
 /** The shown session's slot strip and lateness line, redrawn only when its slots changed. */
@@ -254,37 +246,11 @@ function lastShotText(last) {
 
 /** Wall-clock label of the last planned slot, from the next slot's label (the grid may have been re-anchored). */
 function plannedEnd(s) {
+  if (Number.isFinite(s.endAt)) return s.endAt;
   if (!s.totalShots) return null;
   const ms = s.interval * 1000;
   if (s.running && s.nextShotNumber != null && s.nextShotAt != null) return s.nextShotAt + (s.totalShots - s.nextShotNumber) * ms;
   return s.startedAt + (s.totalShots - 1) * ms;
-}
-
-function renderStart(state, conn, ui) {
-  const startWhy = startBlocker(state, conn, ui);
-  const btn = $('start-btn');
-  btn.disabled = Boolean(startWhy);
-  text(btn, ui.busy.has('start_intervalometer') ? 'Starting…' : 'Start');
-  text($('start-reason'), startWhy ? `Start unavailable: ${startWhy}` : '');
-  const testWhy = testPhotoBlocker(state, conn, ui);
-  $('test-photo').disabled = Boolean(testWhy);
-  text($('test-photo'), ui.busy.has('take_test_photo') ? 'Taking photo…' : 'Test photo');
-  const lastPhoto = state.camera?.lastPhoto;
-  text(
-    $('test-reason'),
-    testWhy ? `Test photo unavailable: ${testWhy}` : lastPhoto ? `Last test photo: ${fileNames(lastPhoto.files) ?? 'no file reported'} at ${formatClock(lastPhoto.triggeredAt)}` : '',
-  );
-
-  for (const f of ['interval', 'shots', 'title']) {
-    const msg = ui.fieldErrors[f];
-    show($(`f-${f}-err`), msg);
-    text($(`f-${f}-err`), msg ?? '');
-    $(`f-${f}`).setAttribute('aria-invalid', msg ? 'true' : 'false');
-  }
-  const tv = state.camera?.status?.tvSeconds;
-  const warn = Number.isFinite(ui.draftInterval) && Number.isFinite(tv) && tv >= ui.draftInterval;
-  show($('start-warning'), warn);
-  text($('start-warning'), warn ? `The exposure (${state.camera.status.tv}) is not shorter than the interval: shots will be late or skipped.` : '');
 }
 
 function renderActivity(state) {
@@ -346,9 +312,16 @@ export function tick(state, conn, ui, now) {
     // Out of reach: whether anything is being shot is unknown, so no countdown pretends it is.
     text(label, s.running ? 'Next shot' : 'Session');
     text(el, s.running ? 'unknown (not connected)' : s.state);
+  } else if (s.state === 'scheduled') {
+    const ms = s.startedAt - now - state.clockOffsetMs;
+    text(label, 'Starts');
+    text(el, ms <= 0 ? 'now' : `in ${formatDuration(ms)}`);
   } else if (!s.running) {
     text(label, 'Session');
     text(el, s.state);
+  } else if (s.hold) {
+    text(label, `Next shot #${s.nextShotNumber ?? '—'}`);
+    text(el, s.state === 'paused' ? 'paused' : 'on hold');
   } else if (s.state === 'shooting') {
     text(label, 'Now');
     text(el, `Shooting #${s.nextShotNumber}`);
@@ -357,6 +330,11 @@ export function tick(state, conn, ui, now) {
     text(label, `Next shot #${s.nextShotNumber}`);
     text(el, ms === null ? '—' : ms <= 0 ? 'now' : `in ${formatDuration(ms)}`);
   }
+  // Scheduled, paused, waiting for the camera, held: what is true, and what the user can do (with its countdown).
+  const hold = state.live ? holdView(s, now + state.clockOffsetMs) : null;
+  show($('session-hold'), hold);
+  text($('session-hold-title'), hold?.title ?? '');
+  text($('session-hold-text'), hold?.text ?? '');
   const end = state.live && s.running ? plannedEnd(s) : null;
   text($('session-left'), end ? formatDuration(end - now - state.clockOffsetMs) : '—');
 }

@@ -323,7 +323,7 @@ export function describe(state, type, d) {
       return { level: 'warn', text: `Resumed ${titleOf(s)}: ${resumeText({ gapMs: d.gapMs, skipped, reanchored: d.reanchored })}` };
     }
     case 'intervalometer_held':
-      return { level: 'warn', text: `Holding ${titleOf(s)}: ${skipReasonText(d.reason)}${d.detail ? ` (${said(d.detail, cam?.baseUrl)})` : ''}; slots pass unshot`, detail: detailOf(d.detail) };
+      return { level: 'warn', text: `Holding ${titleOf(s)}: ${skipReasonText(d.reason)}; slots pass unshot`, detail: detailOf(d.detail) };
     case 'intervalometer_hold_ended':
       return { level: 'info', text: `Shooting again after ${formatDuration(d.heldMs ?? 0)} (${skipReasonText(d.reason)}, ${d.skipped ?? 0} skipped)` };
     case 'intervalometer_completed':

@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { BROADCAST_TYPES, commandSchemas } from '../../transport/protocol.ts';
 import { ACTIVITY_LIMIT, HANDLED_BROADCASTS, describe, initialState, reduce, resumeText } from '../../ui/store.js';
-import { countsText, fileNames, formatGap, msUntilNextShot, parseStartForm, shotRowText } from '../../ui/format.js';
+import { countsText, fileNames, formatGap, msUntilNextShot, shotRowText } from '../../ui/format.js';
 import { BACKOFF_MAX_MS, backoffDelay } from '../../ui/connection.js';
 
 const SID = '6f1c2b1e-8a3b-4c1d-9e2f-0a1b2c3d4e5f';
@@ -308,39 +308,7 @@ S('every broadcast type of the protocol has a handler and a description', () => 
   }
 });
 
-const F = suite('ui start form');
-
-F('parses what the server accepts', () => {
-  const cases = [
-    { interval: '30', shots: '', title: '' },
-    { interval: '2,5', shots: '300', title: '  Orion  ' },
-    { interval: '0.1', shots: '1', title: 'x' },
-  ];
-  for (const c of cases) {
-    const r = parseStartForm(c);
-    if (!r.ok) throw new Error(`rejected ${JSON.stringify(c)}: ${JSON.stringify(r.errors)}`);
-    const server = commandSchemas.start_intervalometer.safeParse(r.data);
-    assert.ok(server.success, `server rejects ${JSON.stringify(r.data)}`);
-  }
-  const unlimited = parseStartForm({ interval: '30', shots: ' ', title: '' });
-  assert.equal(unlimited.ok && unlimited.data, { interval: 30, stopCondition: 'unlimited' });
-  const comma = parseStartForm({ interval: '2,5', shots: '300', title: ' Orion ' });
-  assert.equal(comma.ok && comma.data, { interval: 2.5, stopCondition: 'stop-after', totalShots: 300, title: 'Orion' });
-});
-
-F('rejects what the server would reject, per field', () => {
-  for (const [fields, field] of [
-    [{ interval: '', shots: '', title: '' }, 'interval'],
-    [{ interval: '0.05', shots: '', title: '' }, 'interval'],
-    [{ interval: 'abc', shots: '', title: '' }, 'interval'],
-    [{ interval: '5', shots: '0', title: '' }, 'shots'],
-    [{ interval: '5', shots: '2.5', title: '' }, 'shots'],
-    [{ interval: '5', shots: '', title: 'x'.repeat(201) }, 'title'],
-  ] as const) {
-    const r = parseStartForm(fields);
-    assert.ok(!r.ok && r.errors[field], `${JSON.stringify(fields)} should fail on ${field}`);
-  }
-});
+const F = suite('ui texts');
 
 F('texts for people: files, gaps, counts, shot rows', () => {
   assert.is(fileNames(['100CANON/IMG_1.CR3', '100CANON/IMG_1.JPG']), 'IMG_1.CR3 + IMG_1.JPG');
