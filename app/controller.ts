@@ -9,12 +9,14 @@ import { CAMERA_MACHINE_VERSION, cameraMachine, type CameraMachine } from '../ma
 import { cameraFacts } from '../machines/camera-facts.ts';
 import type { CameraPort, CardFile, LateFiles } from '../machines/camera-port.ts';
 import type { Clock } from '../machines/clock.ts';
+import type { NetworkPort } from '../machines/network-port.ts';
 import { SESSION_MACHINE_VERSION, sessionMachine, type SessionMachine } from '../machines/session.ts';
 import type { Store } from '../store/db.ts';
 import type { EventLog } from '../store/event-log.ts';
 import { JournaledStream, startJournaledActor, type Transition } from '../store/journal.ts';
 import { projectSessionFacts } from '../store/projections.ts';
 import { getReportSummary, getSessionShots, openSessions } from '../store/reports.ts';
+import { Network } from './network.ts';
 import { ProtocolError, type Broadcast, type StartIntervalometer } from '../transport/protocol.ts';
 import { cameraFactBroadcast, cameraView, sessionFactBroadcast, sessionView, unsavedSessionView } from '../transport/views.ts';
 
@@ -39,6 +41,8 @@ export interface ControllerOptions {
    * longer keep its promise; the server exits here and recovers from the log on restart. Default: rethrow.
    */
   onFatal?: (error: unknown) => void;
+  /** The Pi's WiFi (NetworkManager or its simulated twin). */
+  network: NetworkPort;
 }
 
 type SessionSnapshot = SnapshotFrom<SessionMachine>;
@@ -64,6 +68,8 @@ export class Controller {
   /** Shots waiting for the camera to (re)connect, until their press window closes. */
   private readonly readyWaiters = new Set<() => void>();
   private photoInFlight = false;
+  /** The Pi's WiFi link and AP: its commands are guarded against the running session. */
+  readonly network: Network;
 
   constructor(private readonly o: ControllerOptions) {
     const { camera, clock } = o;
@@ -76,6 +82,17 @@ export class Controller {
       },
     });
     this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot: shootActor(camera, clock, (until) => this.cameraReady(until)) } });
+    this.network = new Network({
+      port: o.network,
+      clock,
+      log: o.log,
+      logger: o.logger.child({ component: 'network' }),
+      sessionShooting: () => this.active?.journal.snapshot?.matches('running') ?? false,
+      emit: (b) => this.emit(b),
+      // A camera that was not reachable is looked for again at once (`--camera auto` searches by SSDP again).
+      onAddressesChanged: () => this.camera?.actor.send({ type: 'RECONNECT', mono: clock.mono() }),
+      hooks: this.actorHooks('network'),
+    });
   }
 
   onBroadcast(listener: (b: Broadcast) => void): () => void {
@@ -98,6 +115,7 @@ export class Controller {
     });
     const actor = startJournaledActor(journal, { input: { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated } }, this.actorHooks('camera'));
     this.camera = { journal, actor };
+    this.network.start();
   }
 
   /**
@@ -111,6 +129,7 @@ export class Controller {
       await settled(active.actor, (s) => !s.matches('running'));
     }
     this.unsubscribeLateFiles?.();
+    this.network.stop();
     this.active?.actor.stop();
     this.camera?.actor.stop();
     await this.o.camera.close();
@@ -124,6 +143,7 @@ export class Controller {
       camera: cameraView(this.camera?.journal.snapshot ?? null),
       intervalometer: session ? sessionView(session) : null,
       unsavedSession: this.unsavedSession(),
+      network: this.network.view(),
     };
   }
 

@@ -21,6 +21,8 @@ export interface ServeOptions {
   camera: string;
   /** A session the last process left open: resume it at once (`auto`) or wait for `resume_session` (`ask`). */
   resume: ResumePolicy;
+  /** The WiFi adapter: NetworkManager, its simulated twin, or `auto` (nmcli when NetworkManager runs here). */
+  network: 'auto' | 'sim' | 'nmcli';
   version: string;
   logger: Logger;
 }
@@ -53,7 +55,12 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
     o.camera === 'auto'
       ? new (await import('../adapters/ssdp/discovering-camera.ts')).DiscoveringCamera({ clock, logger: ccapiLogger }) // SSDP only when asked for
       : new CcapiCamera({ baseUrl, clock, logger: ccapiLogger });
+  const { networkManagerPresent, NmcliNetwork } = await import('../adapters/network/nmcli.ts');
+  const useNmcli = o.network === 'nmcli' || (o.network === 'auto' && (await networkManagerPresent()));
+  const network = useNmcli ? new NmcliNetwork() : new (await import('../adapters/network/sim.ts')).SimulatedNetwork(clock);
+  if (!useNmcli) logger.warn('SIMULATED NETWORK: WiFi commands go to a simulated NetworkManager');
   const controller = new Controller({
+    network,
     store,
     log,
     camera,
@@ -71,7 +78,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
   await app.listen({ port: o.port, host: o.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
-  logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl }, 'listening');
+  logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl, network: network.kind }, 'listening');
 
   return {
     port,

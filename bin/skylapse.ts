@@ -12,11 +12,12 @@ const { version } = pkg;
 
 const usage = `skylapse ${version}
   skylapse serve [--port 3000] [--host 0.0.0.0] [--data ./data] [--camera sim|auto|<CCAPI base URL>] [--resume auto|ask]
+                 [--network auto|sim|nmcli]
   skylapse sim [--port 8080] [--host 127.0.0.1] [--card FILE]
   skylapse report list [--data ./data] [--json]
   skylapse report show <id> [--data ./data] [--json]
   skylapse doctor [--data ./data] [--camera sim|auto|<CCAPI base URL>]
-Environment: PORT, HOST, SKYLAPSE_DATA, SKYLAPSE_CAMERA, SKYLAPSE_RESUME, LOG_LEVEL.`;
+Environment: PORT, HOST, SKYLAPSE_DATA, SKYLAPSE_CAMERA, SKYLAPSE_RESUME, SKYLAPSE_NETWORK, LOG_LEVEL.`;
 
 /** A mistake on the command line: one line, the usage, exit 2. */
 function usageError(message: string): never {
@@ -42,6 +43,11 @@ function camera(value: string): string {
   usageError(`--camera must be sim, auto or a CCAPI base URL like http://192.168.4.2:8080/ccapi (got ${value})`);
 }
 
+function network(value: string): 'auto' | 'sim' | 'nmcli' {
+  if (value === 'auto' || value === 'sim' || value === 'nmcli') return value;
+  usageError(`--network must be auto, sim or nmcli (got ${value})`);
+}
+
 function resume(value: string): 'auto' | 'ask' {
   if (value === 'auto' || value === 'ask') return value;
   usageError(`--resume must be auto or ask (got ${value})`);
@@ -49,7 +55,7 @@ function resume(value: string): 'auto' | 'ask' {
 
 const data = { type: 'string' } as const;
 const commands = {
-  serve: { port: { type: 'string' }, host: { type: 'string' }, data, camera: { type: 'string' }, resume: { type: 'string' } },
+  serve: { port: { type: 'string' }, host: { type: 'string' }, data, camera: { type: 'string' }, resume: { type: 'string' }, network: { type: 'string' } },
   sim: { port: { type: 'string' }, host: { type: 'string' }, card: { type: 'string' } },
   report: { data, json: { type: 'boolean' } },
   doctor: { data, camera: { type: 'string' } },
@@ -101,6 +107,7 @@ async function main(argv: string[]): Promise<void> {
         dataDir: values.data ?? process.env.SKYLAPSE_DATA ?? './data',
         camera: camera(values.camera ?? process.env.SKYLAPSE_CAMERA ?? 'sim'),
         resume: resume(values.resume ?? process.env.SKYLAPSE_RESUME ?? 'auto'),
+        network: network(values.network ?? process.env.SKYLAPSE_NETWORK ?? 'auto'),
         version,
         logger: await logger(),
       };

@@ -1,5 +1,6 @@
 // Maps each validated command to the controller. Replies are built by the caller; this only decides the data.
 import type { Controller } from '../app/controller.ts';
+import { networkHandlers } from './commands-network.ts';
 import type { CommandData, CommandType, StartIntervalometer } from './protocol.ts';
 
 type Handler<T extends CommandType> = (c: Controller, data: CommandData<T>, now: number) => unknown;
@@ -19,6 +20,7 @@ export const handlers: Handlers = {
   save_session_as_report: (c, data) => c.saveSession(data.sessionId, data.title),
   discard_session: (c, data) => c.discardSession(data.sessionId),
   ping: (_c, _data, now) => ({ pong: true, serverTime: now }),
+  ...networkHandlers,
 };
 
 export function runCommand<T extends CommandType>(c: Controller, type: T, data: unknown, now: number): Promise<unknown> {

@@ -2,6 +2,7 @@
 // Client → server: {type, id?, data?}. Each command gets exactly one reply, operation_result or error.
 // Server → clients: broadcasts {type, seq, timestamp, data}, seq being the stored fact's global position.
 import * as z from 'zod';
+import { networkCommandSchemas } from './protocol-network.ts';
 
 export const ERROR_CODES = [
   'INVALID_JSON',
@@ -14,6 +15,7 @@ export const ERROR_CODES = [
   'SESSION_ACTIVE',
   'NOT_FOUND',
   'INTERNAL_ERROR',
+  'NETWORK_ERROR',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -85,6 +87,7 @@ export const commandSchemas = {
   save_session_as_report: z.object({ sessionId, title: title.optional() }).strict(),
   discard_session: z.object({ sessionId }).strict(),
   ping: empty,
+  ...networkCommandSchemas,
 } as const;
 export type CommandType = keyof typeof commandSchemas;
 export type CommandData<T extends CommandType> = z.output<(typeof commandSchemas)[T]>;
@@ -113,6 +116,7 @@ export const BROADCAST_TYPES = [
   'unsaved_session_found',
   'report_saved',
   'session_discarded',
+  'network_event',
 ] as const;
 export type BroadcastType = (typeof BROADCAST_TYPES)[number];
 
