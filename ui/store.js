@@ -21,6 +21,7 @@ export const HANDLED_BROADCASTS = [
   'unsaved_session_found',
   'report_saved',
   'session_discarded',
+  'network_event',
 ];
 
 export function initialState() {
@@ -39,6 +40,8 @@ export function initialState() {
     /** The session summary (SessionView); never its shot list. */
     session: null,
     unsaved: null,
+    /** The Pi's WiFi link and AP (NetworkView), from the welcome and `network_event`. */
+    network: null,
     /**
      * What only broadcasts tell about the shown session (no summary field carries it), or null: why it was suspended,
      * its last resume, slots skipped while the controller was down and not yet told by a resume, shots this page saw
@@ -90,6 +93,7 @@ function welcome(state, d, now) {
     camera: s.camera ?? null,
     session,
     unsaved: s.unsavedSession ?? null,
+    network: s.network ?? null,
     // What this page learnt from broadcasts about the same session stays true across a reconnect.
     note: session && state.note?.sessionId === session.sessionId ? state.note : null,
   };
@@ -165,6 +169,8 @@ function apply(state, type, d, at) {
       const { reason: _reason, ...view } = u;
       return { ...state, unsaved: u, session: state.session?.sessionId === u.sessionId ? view : state.session };
     }
+    case 'network_event':
+      return d.network ? { ...state, network: d.network } : state;
     case 'report_saved':
     case 'session_discarded': {
       const end = type === 'report_saved' ? 'saved' : 'discarded';
@@ -184,6 +190,26 @@ const titleOf = (s) => (s?.title ? `“${s.title}”` : 'session');
 const tally = (s) => countsText(s?.counts, ', ');
 const suspendWhy = (reason) =>
   reason === 'shutdown' ? 'the controller was shut down' : reason === 'restart' ? 'the controller restarted and waits for you' : 'the controller was stopped';
+
+/** The activity entry of one network fact (the seed's event names). */
+function networkEntry(d) {
+  switch (d.eventType) {
+    case 'wifi_connection_started':
+      return { level: 'info', text: `WiFi: joining ${d.ssid}` };
+    case 'wifi_connected':
+      return { level: 'ok', text: `WiFi: joined ${d.ssid}${d.ip ? ` (${d.ip})` : ''}` };
+    case 'wifi_connection_failed':
+      return { level: 'error', text: `WiFi: could not join ${d.ssid ?? 'the network'}: ${errText(d.error)}` };
+    case 'wifi_disconnected':
+      return { level: d.reason === 'lost' ? 'warn' : 'info', text: `WiFi: left ${d.ssid ?? 'the network'} (${d.reason ?? 'disconnected'})` };
+    case 'access_point_changed':
+      return { level: 'info', text: `Access point: ${d.ap?.ssid ?? '—'}${d.ap?.active ? `, channel ${d.ap.channel ?? '—'}, ${plural(d.ap.clients ?? 0, 'client')}` : ' (off)'}` };
+    case 'network_scan_complete':
+      return { level: 'info', text: `WiFi scan: ${plural(d.networkCount ?? 0, 'network')}`, key: 'network_scan' };
+    default:
+      return { level: 'info', text: `Network: ${(d.eventType ?? 'status').replaceAll('_', ' ')}`, key: 'network_status' };
+  }
+}
 
 /** The activity entry of one session shot. Taken frames share a key, so a run of them is one line that counts. */
 function shotEntry(sessionId, shot) {
@@ -288,6 +314,8 @@ export function describe(state, type, d) {
       return d.reason === 'failed'
         ? { level: 'error', text: `Session FAILED: ${errText(d.error ?? s?.error)} (${tally(s)})` }
         : { level: 'info', text: `Stopped ${titleOf(s)}: ${tally(s)}` };
+    case 'network_event':
+      return networkEntry(d);
     case 'unsaved_session_found': {
       const u = d.unsavedSession;
       const ran = u?.endedAt && u?.startedAt ? `, ran ${formatDuration(u.endedAt - u.startedAt)}` : '';
