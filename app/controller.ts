@@ -17,6 +17,9 @@ import { JournaledStream, startJournaledActor, type Transition } from '../store/
 import { projectSessionFacts } from '../store/projections.ts';
 import { getReportSummary, getSessionShots, openSessions } from '../store/reports.ts';
 import { Network } from './network.ts';
+import { TimeSync } from './time-sync.ts';
+import { cameraClock } from '../adapters/time/camera-clock.ts';
+import type { ClockSetter } from '../adapters/time/clock-setter.ts';
 import { ProtocolError, type Broadcast, type StartIntervalometer } from '../transport/protocol.ts';
 import { cameraFactBroadcast, cameraView, sessionFactBroadcast, sessionView, unsavedSessionView } from '../transport/views.ts';
 
@@ -43,6 +46,8 @@ export interface ControllerOptions {
   onFatal?: (error: unknown) => void;
   /** The Pi's WiFi (NetworkManager or its simulated twin). */
   network: NetworkPort;
+  /** Sets the Pi's clock from time sync (the system's, or a dry run that only logs). */
+  clockSetter: ClockSetter;
 }
 
 type SessionSnapshot = SnapshotFrom<SessionMachine>;
@@ -70,6 +75,8 @@ export class Controller {
   private photoInFlight = false;
   /** The Pi's WiFi link and AP: its commands are guarded against the running session. */
   readonly network: Network;
+  /** The phone's time for the Pi, the Pi's for the camera. */
+  readonly timeSync: TimeSync;
 
   constructor(private readonly o: ControllerOptions) {
     const { camera, clock } = o;
@@ -92,6 +99,17 @@ export class Controller {
       // A camera that was not reachable is looked for again at once (`--camera auto` searches by SSDP again).
       onAddressesChanged: () => this.camera?.actor.send({ type: 'RECONNECT', mono: clock.mono() }),
       hooks: this.actorHooks('network'),
+    });
+    this.timeSync = new TimeSync({
+      clock,
+      setter: o.clockSetter,
+      camera: cameraClock(camera),
+      log: o.log,
+      logger: o.logger.child({ component: 'time' }),
+      emit: (b) => this.emit(b),
+      sessionShooting: () => this.active?.journal.snapshot?.matches('running') ?? false,
+      apAddress: () => this.network.apAddress(),
+      hooks: this.actorHooks('time'),
     });
   }
 
@@ -116,6 +134,7 @@ export class Controller {
     const actor = startJournaledActor(journal, { input: { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated } }, this.actorHooks('camera'));
     this.camera = { journal, actor };
     this.network.start();
+    this.timeSync.start();
   }
 
   /**
@@ -130,6 +149,7 @@ export class Controller {
     }
     this.unsubscribeLateFiles?.();
     this.network.stop();
+    this.timeSync.stop();
     this.active?.actor.stop();
     this.camera?.actor.stop();
     await this.o.camera.close();
@@ -144,6 +164,7 @@ export class Controller {
       intervalometer: session ? sessionView(session) : null,
       unsavedSession: this.unsavedSession(),
       network: this.network.view(),
+      timeSync: this.timeSync.view(),
     };
   }
 
@@ -403,6 +424,7 @@ export class Controller {
   /** The camera is (back) in touch: waiting shots go, and the card is compared with the log of the live session. */
   private cameraBack(): void {
     for (const ready of [...this.readyWaiters]) ready();
+    void this.timeSync.cameraConnected();
     const active = this.active?.journal.snapshot;
     if (active) this.reconcileDue.add(active.context.plan.id);
     this.reconcileSoon();

@@ -23,6 +23,8 @@ export interface ServeOptions {
   resume: ResumePolicy;
   /** The WiFi adapter: NetworkManager, its simulated twin, or `auto` (nmcli when NetworkManager runs here). */
   network: 'auto' | 'sim' | 'nmcli';
+  /** Whether time sync may set the system clock (`system`) or only log what it would do (`dry-run`). */
+  setClock: 'auto' | 'system' | 'dry-run';
   version: string;
   logger: Logger;
 }
@@ -59,8 +61,13 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
   const useNmcli = o.network === 'nmcli' || (o.network === 'auto' && (await networkManagerPresent()));
   const network = useNmcli ? new NmcliNetwork() : new (await import('../adapters/network/sim.ts')).SimulatedNetwork(clock);
   if (!useNmcli) logger.warn('SIMULATED NETWORK: WiFi commands go to a simulated NetworkManager');
+  const { DryRunClockSetter, SystemClockSetter } = await import('../adapters/time/clock-setter.ts');
+  // With the simulated camera this is a development machine, whose clock is not ours to set.
+  const setsSystemClock = o.setClock === 'system' || (o.setClock === 'auto' && o.camera !== 'sim');
+  const clockSetter = setsSystemClock ? new SystemClockSetter() : new DryRunClockSetter();
   const controller = new Controller({
     network,
+    clockSetter,
     store,
     log,
     camera,
@@ -78,7 +85,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
   await app.listen({ port: o.port, host: o.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
-  logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl, network: network.kind }, 'listening');
+  logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl, network: network.kind, clock: clockSetter.kind }, 'listening');
 
   return {
     port,

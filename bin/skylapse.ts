@@ -12,12 +12,12 @@ const { version } = pkg;
 
 const usage = `skylapse ${version}
   skylapse serve [--port 3000] [--host 0.0.0.0] [--data ./data] [--camera sim|auto|<CCAPI base URL>] [--resume auto|ask]
-                 [--network auto|sim|nmcli]
+                 [--network auto|sim|nmcli] [--set-clock auto|system|dry-run]
   skylapse sim [--port 8080] [--host 127.0.0.1] [--card FILE]
   skylapse report list [--data ./data] [--json]
   skylapse report show <id> [--data ./data] [--json]
   skylapse doctor [--data ./data] [--camera sim|auto|<CCAPI base URL>]
-Environment: PORT, HOST, SKYLAPSE_DATA, SKYLAPSE_CAMERA, SKYLAPSE_RESUME, SKYLAPSE_NETWORK, LOG_LEVEL.`;
+Environment: PORT, HOST, SKYLAPSE_DATA, SKYLAPSE_CAMERA, SKYLAPSE_RESUME, SKYLAPSE_NETWORK, SKYLAPSE_SET_CLOCK, LOG_LEVEL.`;
 
 /** A mistake on the command line: one line, the usage, exit 2. */
 function usageError(message: string): never {
@@ -48,6 +48,11 @@ function network(value: string): 'auto' | 'sim' | 'nmcli' {
   usageError(`--network must be auto, sim or nmcli (got ${value})`);
 }
 
+function setClock(value: string): 'auto' | 'system' | 'dry-run' {
+  if (value === 'auto' || value === 'system' || value === 'dry-run') return value;
+  usageError(`--set-clock must be auto, system or dry-run (got ${value})`);
+}
+
 function resume(value: string): 'auto' | 'ask' {
   if (value === 'auto' || value === 'ask') return value;
   usageError(`--resume must be auto or ask (got ${value})`);
@@ -55,7 +60,7 @@ function resume(value: string): 'auto' | 'ask' {
 
 const data = { type: 'string' } as const;
 const commands = {
-  serve: { port: { type: 'string' }, host: { type: 'string' }, data, camera: { type: 'string' }, resume: { type: 'string' }, network: { type: 'string' } },
+  serve: { port: { type: 'string' }, host: { type: 'string' }, data, camera: { type: 'string' }, resume: { type: 'string' }, network: { type: 'string' }, 'set-clock': { type: 'string' } },
   sim: { port: { type: 'string' }, host: { type: 'string' }, card: { type: 'string' } },
   report: { data, json: { type: 'boolean' } },
   doctor: { data, camera: { type: 'string' } },
@@ -108,6 +113,7 @@ async function main(argv: string[]): Promise<void> {
         camera: camera(values.camera ?? process.env.SKYLAPSE_CAMERA ?? 'sim'),
         resume: resume(values.resume ?? process.env.SKYLAPSE_RESUME ?? 'auto'),
         network: network(values.network ?? process.env.SKYLAPSE_NETWORK ?? 'auto'),
+        setClock: setClock(values['set-clock'] ?? process.env.SKYLAPSE_SET_CLOCK ?? 'auto'),
         version,
         logger: await logger(),
       };

@@ -1,9 +1,15 @@
 // Maps each validated command to the controller. Replies are built by the caller; this only decides the data.
 import type { Controller } from '../app/controller.ts';
 import { networkHandlers } from './commands-network.ts';
+import { timeHandlers } from './commands-time.ts';
 import type { CommandData, CommandType, StartIntervalometer } from './protocol.ts';
 
-type Handler<T extends CommandType> = (c: Controller, data: CommandData<T>, now: number) => unknown;
+/** Who sent the command: time sync answers belong to one connection. */
+export interface Sender {
+  clientId: string | null;
+}
+
+type Handler<T extends CommandType> = (c: Controller, data: CommandData<T>, now: number, from: Sender) => unknown;
 type Handlers = { [T in CommandType]: Handler<T> };
 
 const start = (c: Controller, data: StartIntervalometer) => ({ session: c.startSession(data) });
@@ -21,9 +27,10 @@ export const handlers: Handlers = {
   discard_session: (c, data) => c.discardSession(data.sessionId),
   ping: (_c, _data, now) => ({ pong: true, serverTime: now }),
   ...networkHandlers,
+  ...timeHandlers,
 };
 
-export function runCommand<T extends CommandType>(c: Controller, type: T, data: unknown, now: number): Promise<unknown> {
+export function runCommand<T extends CommandType>(c: Controller, type: T, data: unknown, now: number, from: Sender = { clientId: null }): Promise<unknown> {
   // `data` was parsed with commandSchemas[type] by parseMessage, so it has that command's shape.
-  return Promise.resolve().then(() => (handlers[type] as Handler<T>)(c, data as CommandData<T>, now));
+  return Promise.resolve().then(() => (handlers[type] as Handler<T>)(c, data as CommandData<T>, now, from));
 }

@@ -3,6 +3,7 @@
 // Server → clients: broadcasts {type, seq, timestamp, data}, seq being the stored fact's global position.
 import * as z from 'zod';
 import { networkCommandSchemas } from './protocol-network.ts';
+import { timeCommandSchemas } from './protocol-time.ts';
 
 export const ERROR_CODES = [
   'INVALID_JSON',
@@ -88,13 +89,14 @@ export const commandSchemas = {
   discard_session: z.object({ sessionId }).strict(),
   ping: empty,
   ...networkCommandSchemas,
+  ...timeCommandSchemas,
 } as const;
 export type CommandType = keyof typeof commandSchemas;
 export type CommandData<T extends CommandType> = z.output<(typeof commandSchemas)[T]>;
 export const COMMANDS = Object.keys(commandSchemas) as CommandType[];
 
 /** Server → client message types that are not broadcasts. */
-export const REPLY_TYPES = ['welcome', 'operation_result', 'error'] as const;
+export const REPLY_TYPES = ['welcome', 'operation_result', 'error', 'time-sync-request'] as const;
 
 /**
  * Broadcasts; each one tells one stored fact, whose global position is its `seq` (strictly increasing). One logged
@@ -117,6 +119,7 @@ export const BROADCAST_TYPES = [
   'report_saved',
   'session_discarded',
   'network_event',
+  'time_sync_status',
 ] as const;
 export type BroadcastType = (typeof BROADCAST_TYPES)[number];
 

@@ -50,11 +50,12 @@ export function attachWebSocket(server: Server, o: WsOptions): { close(): void; 
     clients.set(ws, client);
     const log = o.logger.child({ clientId: client.id });
     // Handlers first, greeting second, all synchronously: no early message can be lost (docs/decisions.md §6).
-    ws.on('message', (raw, isBinary) => void onMessage(ws, raw, isBinary, log));
+    ws.on('message', (raw, isBinary) => void onMessage(ws, raw, isBinary, log, client.id));
     ws.on('pong', () => (client.alive = true));
     ws.on('error', (err) => log.warn({ err }, 'websocket error'));
     ws.on('close', (code) => {
       clients.delete(ws);
+      detachTime();
       log.info({ code }, 'client disconnected');
     });
     const state = o.controller.state();
@@ -62,10 +63,12 @@ export function attachWebSocket(server: Server, o: WsOptions): { close(): void; 
       type: 'welcome',
       data: { clientId: client.id, serverTime: o.clock.wall(), seq: state.seq, availableCommands: COMMANDS, state },
     });
+    // Asked for its time after the greeting; a client that goes (or misses the heartbeat) loses its time status.
+    const detachTime = o.controller.timeSync.attach({ id: client.id, remote: req.socket.remoteAddress ?? null, send: (m) => send(ws, m) });
     log.info({ remote: req.socket.remoteAddress }, 'client connected');
   }
 
-  async function onMessage(ws: WebSocket, raw: RawData, isBinary: boolean, log: Logger): Promise<void> {
+  async function onMessage(ws: WebSocket, raw: RawData, isBinary: boolean, log: Logger, clientId: string): Promise<void> {
     const now = () => new Date(o.clock.wall());
     if (isBinary) {
       send(ws, errorMessage(new ProtocolError('INVALID_MESSAGE', 'Binary frames are not part of the protocol'), undefined, now()));
@@ -77,7 +80,7 @@ export function attachWebSocket(server: Server, o: WsOptions): { close(): void; 
       return;
     }
     try {
-      const data = await runCommand(o.controller, parsed.type, parsed.data, o.clock.wall());
+      const data = await runCommand(o.controller, parsed.type, parsed.data, o.clock.wall(), { clientId });
       send(ws, resultMessage(parsed.id, data));
     } catch (error) {
       if (!(error instanceof ProtocolError)) log.error({ err: error, command: parsed.type }, 'command failed');

@@ -1,6 +1,7 @@
 // Types of ui/store.js for the TypeScript tests (the browser loads the .js directly; there is no build step).
 import type { CameraView, SessionView, UnsavedSessionView } from '../transport/views.ts';
 import type { NetworkView } from '../transport/views-network.ts';
+import type { TimeSyncView } from '../transport/views-time.ts';
 
 /** The shot an activity line is about, so a later `shot_updated` rewrites that line instead of adding one. */
 export interface ActivityShot {
@@ -45,6 +46,7 @@ export interface UiState {
   session: SessionView | null;
   unsaved: UnsavedSessionView | null;
   network: NetworkView | null;
+  timeSync: TimeSyncView | null;
   note: SessionNote | null;
   activity: ActivityEntry[];
   activityN: number;

@@ -22,6 +22,7 @@ export const HANDLED_BROADCASTS = [
   'report_saved',
   'session_discarded',
   'network_event',
+  'time_sync_status',
 ];
 
 export function initialState() {
@@ -42,6 +43,8 @@ export function initialState() {
     unsaved: null,
     /** The Pi's WiFi link and AP (NetworkView), from the welcome and `network_event`. */
     network: null,
+    /** The Pi's and the camera's clocks (TimeSyncView), from the welcome and `time_sync_status`. */
+    timeSync: null,
     /**
      * What only broadcasts tell about the shown session (no summary field carries it), or null: why it was suspended,
      * its last resume, slots skipped while the controller was down and not yet told by a resume, shots this page saw
@@ -94,6 +97,7 @@ function welcome(state, d, now) {
     session,
     unsaved: s.unsavedSession ?? null,
     network: s.network ?? null,
+    timeSync: s.timeSync ?? null,
     // What this page learnt from broadcasts about the same session stays true across a reconnect.
     note: session && state.note?.sessionId === session.sessionId ? state.note : null,
   };
@@ -171,6 +175,8 @@ function apply(state, type, d, at) {
     }
     case 'network_event':
       return d.network ? { ...state, network: d.network } : state;
+    case 'time_sync_status':
+      return d.pi ? { ...state, timeSync: { pi: d.pi, camera: d.camera ?? null } } : state;
     case 'report_saved':
     case 'session_discarded': {
       const end = type === 'report_saved' ? 'saved' : 'discarded';
@@ -209,6 +215,18 @@ function networkEntry(d) {
     default:
       return { level: 'info', text: `Network: ${(d.eventType ?? 'status').replaceAll('_', ' ')}`, key: 'network_status' };
   }
+}
+
+/** The activity entry of one change of the clocks. */
+function timeEntry(d) {
+  const changes = Array.isArray(d.changes) ? d.changes : [];
+  const pi = d.pi ?? {};
+  if (changes.includes('stepped')) return { level: 'warn', text: `Pi clock set from ${pi.source ?? 'a source'}: moved ${Math.round(d.stepMs ?? 0)} ms` };
+  if (changes.includes('step_deferred')) return { level: 'warn', text: `Pi clock is ${Math.round(pi.pendingStepMs ?? 0)} ms off; it is set after the session (labels only, the schedule is unaffected)` };
+  if (changes.includes('camera_synced')) return { level: 'ok', text: `Camera clock set (${Math.round(d.camera?.offsetMs ?? 0)} ms from the Pi)` };
+  if (changes.includes('camera_sync_failed')) return { level: 'error', text: `Camera clock not set: ${errText(d.camera?.error)}` };
+  const off = Number.isFinite(pi.offsetMs) ? `, ${Math.round(pi.offsetMs)} ms off` : '';
+  return { level: 'info', text: `Time: ${pi.synchronized ? `synced from ${pi.source}` : (pi.state ?? 'unsynced')}${off}`, key: 'time_sync' };
 }
 
 /** The activity entry of one session shot. Taken frames share a key, so a run of them is one line that counts. */
@@ -316,6 +334,8 @@ export function describe(state, type, d) {
         : { level: 'info', text: `Stopped ${titleOf(s)}: ${tally(s)}` };
     case 'network_event':
       return networkEntry(d);
+    case 'time_sync_status':
+      return timeEntry(d);
     case 'unsaved_session_found': {
       const u = d.unsavedSession;
       const ran = u?.endedAt && u?.startedAt ? `, ran ${formatDuration(u.endedAt - u.startedAt)}` : '';
