@@ -18,6 +18,8 @@ import { projectSessionFacts } from '../store/projections.ts';
 import { getReportSummary, getSessionShots, openSessions } from '../store/reports.ts';
 import { Network } from './network.ts';
 import { TimeSync } from './time-sync.ts';
+import { Power } from './power.ts';
+import type { PowerPort } from '../machines/power-port.ts';
 import { cameraClock } from '../adapters/time/camera-clock.ts';
 import type { ClockSetter } from '../adapters/time/clock-setter.ts';
 import { ProtocolError, type Broadcast, type StartIntervalometer } from '../transport/protocol.ts';
@@ -48,6 +50,8 @@ export interface ControllerOptions {
   network: NetworkPort;
   /** Sets the Pi's clock from time sync (the system's, or a dry run that only logs). */
   clockSetter: ClockSetter;
+  /** The Pi's power and temperature (vcgencmd, /sys), or the fake twin. */
+  power: PowerPort;
 }
 
 type SessionSnapshot = SnapshotFrom<SessionMachine>;
@@ -77,6 +81,8 @@ export class Controller {
   readonly network: Network;
   /** The phone's time for the Pi, the Pi's for the camera. */
   readonly timeSync: TimeSync;
+  /** Battery, supply and temperature: a session is stopped cleanly at the battery floor. */
+  readonly power: Power;
 
   constructor(private readonly o: ControllerOptions) {
     const { camera, clock } = o;
@@ -111,6 +117,16 @@ export class Controller {
       apAddress: () => this.network.apAddress(),
       hooks: this.actorHooks('time'),
     });
+    this.power = new Power({
+      port: o.power,
+      clock,
+      log: o.log,
+      logger: o.logger.child({ component: 'power' }),
+      emit: (b) => this.emit(b),
+      sessionShooting: () => this.active?.journal.snapshot?.matches('running') ?? false,
+      stopSession: (reason) => this.stopSession(reason),
+      hooks: this.actorHooks('power'),
+    });
   }
 
   onBroadcast(listener: (b: Broadcast) => void): () => void {
@@ -135,6 +151,7 @@ export class Controller {
     this.camera = { journal, actor };
     this.network.start();
     this.timeSync.start();
+    this.power.start();
   }
 
   /**
@@ -150,6 +167,7 @@ export class Controller {
     this.unsubscribeLateFiles?.();
     this.network.stop();
     this.timeSync.stop();
+    this.power.stop();
     this.active?.actor.stop();
     this.camera?.actor.stop();
     await this.o.camera.close();
@@ -165,6 +183,7 @@ export class Controller {
       unsavedSession: this.unsavedSession(),
       network: this.network.view(),
       timeSync: this.timeSync.view(),
+      power: this.power.view(),
     };
   }
 
@@ -230,8 +249,10 @@ export class Controller {
     return sessionView(journal.snapshot!);
   }
 
-  stopSession() {
+  /** `reason`: who stopped it when it was not a person (`controller_battery`); the session issue records it. */
+  stopSession(reason?: string) {
     if (!this.active) throw new ProtocolError('NOT_FOUND', 'No session is running');
+    if (reason) this.o.logger.warn({ reason }, 'stopping the session');
     const { actor, journal } = this.active;
     actor.send({ type: 'STOP', at: this.o.clock.wall() });
     return sessionView(journal.snapshot!);

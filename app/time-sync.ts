@@ -167,7 +167,8 @@ export class TimeSync {
    */
   async cameraConnected(): Promise<void> {
     const s = this.journal?.snapshot;
-    if (!s || !this.actor) return;
+    // A session's shots have the camera to themselves (its clock waits for the next time the Pi syncs).
+    if (!s || !this.actor || this.o.sessionShooting()) return;
     if (s.context.pi.lastSync === null) {
       try {
         const before = this.o.setter.wall();
@@ -178,7 +179,7 @@ export class TimeSync {
       } catch (error) {
         this.o.logger.warn({ err: error }, 'could not read the camera clock');
       }
-    } else if ((s.value as { pi: string }).pi === 'synced' && (s.context.camera.lastSync === null || s.context.camera.error) && !this.o.sessionShooting()) {
+    } else if ((s.value as { pi: string }).pi === 'synced' && (s.context.camera.lastSync === null || s.context.camera.error)) {
       this.actor.send({ type: 'CAMERA_SYNC', mono: this.o.clock.mono(), wall: this.o.clock.wall() });
     }
   }

@@ -65,7 +65,13 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
   // With the simulated camera this is a development machine, whose clock is not ours to set.
   const setsSystemClock = o.setClock === 'system' || (o.setClock === 'auto' && o.camera !== 'sim');
   const clockSetter = setsSystemClock ? new SystemClockSetter() : new DryRunClockSetter();
+  // The fake twin where the Pi's own readings are absent (a development machine without vcgencmd or a thermal zone).
+  const { SystemPower } = await import('../adapters/power/system.ts');
+  const systemPower = new SystemPower();
+  const probe = await systemPower.read();
+  const power = probe.throttled || probe.temperatureC !== null || probe.battery ? systemPower : new (await import('../adapters/power/fake.ts')).FakePower();
   const controller = new Controller({
+    power,
     network,
     clockSetter,
     store,
@@ -85,7 +91,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
   await app.listen({ port: o.port, host: o.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
-  logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl, network: network.kind, clock: clockSetter.kind }, 'listening');
+  logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl, network: network.kind, clock: clockSetter.kind, power: power.kind }, 'listening');
 
   return {
     port,

@@ -28,6 +28,7 @@ export const handlers: Handlers = {
   ping: (_c, _data, now) => ({ pong: true, serverTime: now }),
   ...networkHandlers,
   ...timeHandlers,
+  get_power_status: (c) => ({ power: c.power.view() }),
 };
 
 export function runCommand<T extends CommandType>(c: Controller, type: T, data: unknown, now: number, from: Sender = { clientId: null }): Promise<unknown> {

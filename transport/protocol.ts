@@ -90,6 +90,7 @@ export const commandSchemas = {
   ping: empty,
   ...networkCommandSchemas,
   ...timeCommandSchemas,
+  get_power_status: empty,
 } as const;
 export type CommandType = keyof typeof commandSchemas;
 export type CommandData<T extends CommandType> = z.output<(typeof commandSchemas)[T]>;
@@ -120,6 +121,7 @@ export const BROADCAST_TYPES = [
   'session_discarded',
   'network_event',
   'time_sync_status',
+  'power_status',
 ] as const;
 export type BroadcastType = (typeof BROADCAST_TYPES)[number];
 

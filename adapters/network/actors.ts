@@ -1,8 +1,9 @@
 // The WiFi machine's named actors over a NetworkPort. They stamp clock readings onto what they send, so the machine
 // never reads a clock. Passwords come from `secrets`, never from an event.
-import { fromCallback, fromPromise, type EventObject } from 'xstate';
+import { fromPromise } from 'xstate';
 import type { Logger } from 'pino';
 import type { Clock } from '../../machines/clock.ts';
+import { pollActor } from '../poll-actor.ts';
 import { NetworkError, type NetworkPort, type NetworkReading } from '../../machines/network-port.ts';
 import type { ConnectInput, ConnectResult, ScanResult, WifiFailure } from '../../machines/wifi.ts';
 
@@ -33,29 +34,7 @@ export function readingKey(r: NetworkReading): string {
 
 /** Reads the network at once, then every `intervalMs`; sends READING when it changed. */
 export const watchActor = (port: NetworkPort, clock: Clock, o: { intervalMs: number; logger?: Logger }) =>
-  fromCallback<EventObject>(({ sendBack }) => {
-    let last = '';
-    let handle: unknown;
-    let stopped = false;
-    const poll = async () => {
-      try {
-        const reading = await port.read();
-        const key = readingKey(reading);
-        if (!stopped && key !== last) {
-          last = key;
-          sendBack({ type: 'READING', reading, mono: clock.mono(), wall: clock.wall() });
-        }
-      } catch (error) {
-        o.logger?.warn({ err: error }, 'network reading failed');
-      }
-      if (!stopped) handle = clock.setTimeout(() => void poll(), o.intervalMs);
-    };
-    handle = clock.setTimeout(() => void poll(), 0);
-    return () => {
-      stopped = true;
-      clock.clearTimeout(handle);
-    };
-  });
+  pollActor(() => port.read(), readingKey, clock, { ...o, what: 'network' });
 
 export const scanActor = (port: NetworkPort, clock: Clock) =>
   fromPromise<ScanResult, { refresh: boolean }>(async ({ input }) => {
