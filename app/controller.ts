@@ -52,6 +52,8 @@ export interface ControllerOptions {
   clockSetter: ClockSetter;
   /** The Pi's power and temperature (vcgencmd, /sys), or the fake twin. */
   power: PowerPort;
+  /** How often power and temperature are read (default 30 s). */
+  powerPollMs?: number;
 }
 
 type SessionSnapshot = SnapshotFrom<SessionMachine>;
@@ -126,6 +128,7 @@ export class Controller {
       sessionShooting: () => this.active?.journal.snapshot?.matches('running') ?? false,
       stopSession: (reason) => this.stopSession(reason),
       hooks: this.actorHooks('power'),
+      intervalMs: o.powerPollMs,
     });
   }
 

@@ -2,6 +2,7 @@
 import type { CameraView, SessionView, UnsavedSessionView } from '../transport/views.ts';
 import type { NetworkView } from '../transport/views-network.ts';
 import type { TimeSyncView } from '../transport/views-time.ts';
+import type { PowerView } from '../transport/views-power.ts';
 
 /** The shot an activity line is about, so a later `shot_updated` rewrites that line instead of adding one. */
 export interface ActivityShot {
@@ -47,6 +48,7 @@ export interface UiState {
   unsaved: UnsavedSessionView | null;
   network: NetworkView | null;
   timeSync: TimeSyncView | null;
+  power: PowerView | null;
   note: SessionNote | null;
   activity: ActivityEntry[];
   activityN: number;

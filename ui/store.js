@@ -23,6 +23,7 @@ export const HANDLED_BROADCASTS = [
   'session_discarded',
   'network_event',
   'time_sync_status',
+  'power_status',
 ];
 
 export function initialState() {
@@ -45,6 +46,8 @@ export function initialState() {
     network: null,
     /** The Pi's and the camera's clocks (TimeSyncView), from the welcome and `time_sync_status`. */
     timeSync: null,
+    /** The Pi's battery, supply and temperature (PowerView), from the welcome and `power_status`. */
+    power: null,
     /**
      * What only broadcasts tell about the shown session (no summary field carries it), or null: why it was suspended,
      * its last resume, slots skipped while the controller was down and not yet told by a resume, shots this page saw
@@ -98,6 +101,7 @@ function welcome(state, d, now) {
     unsaved: s.unsavedSession ?? null,
     network: s.network ?? null,
     timeSync: s.timeSync ?? null,
+    power: s.power ?? null,
     // What this page learnt from broadcasts about the same session stays true across a reconnect.
     note: session && state.note?.sessionId === session.sessionId ? state.note : null,
   };
@@ -177,6 +181,8 @@ function apply(state, type, d, at) {
       return d.network ? { ...state, network: d.network } : state;
     case 'time_sync_status':
       return d.pi ? { ...state, timeSync: { pi: d.pi, camera: d.camera ?? null } } : state;
+    case 'power_status':
+      return d.power ? { ...state, power: d.power } : state;
     case 'report_saved':
     case 'session_discarded': {
       const end = type === 'report_saved' ? 'saved' : 'discarded';
@@ -227,6 +233,19 @@ function timeEntry(d) {
   if (changes.includes('camera_sync_failed')) return { level: 'error', text: `Camera clock not set: ${errText(d.camera?.error)}` };
   const off = Number.isFinite(pi.offsetMs) ? `, ${Math.round(pi.offsetMs)} ms off` : '';
   return { level: 'info', text: `Time: ${pi.synchronized ? `synced from ${pi.source}` : (pi.state ?? 'unsynced')}${off}`, key: 'time_sync' };
+}
+
+/** The activity entry of one power reading; alerts first. */
+function powerEntry(d) {
+  const alerts = Array.isArray(d.alerts) ? d.alerts : [];
+  const p = d.power ?? {};
+  const battery = Number.isFinite(p.battery?.percent) ? `battery ${p.battery.percent} %` : 'no battery reading';
+  const temp = Number.isFinite(p.temperatureC) ? `, ${p.temperatureC} °C` : '';
+  if (alerts.includes('battery_floor')) return { level: 'error', text: `Controller battery at ${p.battery?.percent} %: a running session is stopped to keep its report` };
+  if (alerts.includes('low_battery')) return { level: 'warn', text: `Controller battery low: ${battery}` };
+  if (alerts.includes('under_voltage')) return { level: 'warn', text: 'Under-voltage: the Pi\'s supply sags' };
+  if (alerts.length) return { level: 'warn', text: `Controller ${alerts.join(', ').replaceAll('_', ' ')}${temp}` };
+  return { level: 'info', text: `Controller power: ${battery}${temp}`, key: 'power_status' };
 }
 
 /** The activity entry of one session shot. Taken frames share a key, so a run of them is one line that counts. */
@@ -336,6 +355,8 @@ export function describe(state, type, d) {
       return networkEntry(d);
     case 'time_sync_status':
       return timeEntry(d);
+    case 'power_status':
+      return powerEntry(d);
     case 'unsaved_session_found': {
       const u = d.unsavedSession;
       const ran = u?.endedAt && u?.startedAt ? `, ran ${formatDuration(u.endedAt - u.startedAt)}` : '';
