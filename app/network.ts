@@ -15,6 +15,7 @@ import type { EventLog } from '../store/event-log.ts';
 import { JournaledStream, startJournaledActor } from '../store/journal.ts';
 import { ProtocolError, type Broadcast } from '../transport/protocol.ts';
 import { networkFactBroadcast, networkView } from '../transport/views-network.ts';
+import { sendAndSettle } from './send-and-settle.ts';
 
 export interface NetworkOptions {
   port: NetworkPort;
@@ -171,20 +172,7 @@ export class Network {
     if (!before.can(event)) {
       return Promise.reject(new ProtocolError('NETWORK_ERROR', `The WiFi link is ${String(before.value)}; ${event.type.toLowerCase()} must wait`, { state: String(before.value), networkCode: 'BUSY' }));
     }
-    return new Promise((resolve) => {
-      let sub: { unsubscribe(): void } | undefined;
-      sub = actor.subscribe({
-        next: (s) => {
-          if (done(s)) {
-            sub?.unsubscribe();
-            resolve(s);
-          }
-        },
-        complete: () => resolve(actor.getSnapshot()),
-        error: () => resolve(actor.getSnapshot()),
-      });
-      actor.send(event);
-    });
+    return sendAndSettle(actor, event, done);
   }
 
   private failure(s: Snapshot, what: string): ProtocolError {

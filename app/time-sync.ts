@@ -19,6 +19,7 @@ import type { EventLog } from '../store/event-log.ts';
 import { JournaledStream, startJournaledActor } from '../store/journal.ts';
 import { ProtocolError, type Broadcast } from '../transport/protocol.ts';
 import { timeFactBroadcast, timeSyncView } from '../transport/views-time.ts';
+import { sendAndSettle } from './send-and-settle.ts';
 
 export interface TimeSyncOptions {
   clock: Clock;
@@ -232,17 +233,6 @@ export class TimeSync {
     const actor = this.actor;
     if (!actor) return Promise.reject(new ProtocolError('INTERNAL_ERROR', 'time sync is not started'));
     if (!actor.getSnapshot().can(event)) return Promise.reject(new ProtocolError('CAMERA_BUSY', 'The camera clock is being set already'));
-    return new Promise((resolve) => {
-      const sub = actor.subscribe({
-        next: (s) => {
-          if (done(s)) {
-            sub.unsubscribe();
-            resolve(s);
-          }
-        },
-        error: () => resolve(actor.getSnapshot()),
-      });
-      actor.send(event);
-    });
+    return sendAndSettle(actor, event, done);
   }
 }
