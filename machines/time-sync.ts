@@ -124,6 +124,7 @@ export const timeSyncMachine = setup({
     accepted: ({ context, event }) => accepts(context, event, false),
     needsStep: ({ event }) => needsStep(event),
     shooting: ({ event }) => (event as E).shooting === true,
+    fromCamera: ({ event }) => (event as E).estimate?.source === 'camera',
     isCurrentSource: ({ context, event }) => (event as E).sourceId === context.pi.sourceId,
     cameraDue: ({ context, event }) => {
       const mono = (event as E).mono ?? (event as unknown as { output?: { mono: number } }).output?.mono ?? 0;
@@ -213,11 +214,13 @@ export const timeSyncMachine = setup({
           on: {
             CAMERA_SYNC: 'syncing',
             // Once the Pi knows the time, the camera is told too (not while a session shoots).
+            // (Not from the camera's own clock: that would set the camera to itself.)
             ESTIMATE: {
-              guard: and([not(stateIn({ pi: 'synced' })), 'accepted', not('needsStep'), not('shooting'), 'cameraDue']),
+              guard: and([not(stateIn({ pi: 'synced' })), 'accepted', not('needsStep'), not('shooting'), not('fromCamera'), 'cameraDue']),
               target: 'syncing',
             },
-            'xstate.done.actor.stepClock': { guard: 'cameraDue', target: 'syncing' },
+            // A step leaves the camera off by the step, whenever it was last set.
+            'xstate.done.actor.stepClock': 'syncing',
           },
         },
         syncing: {
