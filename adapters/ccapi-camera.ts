@@ -18,6 +18,7 @@ import type { Clock } from '../machines/clock.ts';
 import { systemClock } from './clock.ts';
 import { filesSince, listFilesAfter, newestFile } from './ccapi/card-listing.ts';
 import { CcapiClient, DEFAULT_TIMEOUTS, type CameraDatetime, type CcapiTimeouts, type Setting } from './ccapi/client.ts';
+import { CcapiControls } from './ccapi/camera-controls.ts';
 import { CcapiError, pressOutcome } from './ccapi/errors.ts';
 import { EventWatcher, type EventWatcherOptions } from './ccapi/events.ts';
 import { CcapiHttp } from './ccapi/http.ts';
@@ -39,7 +40,7 @@ export interface CcapiCameraOptions {
   /** Event watcher tuning (backoff after failed polls, the empty-poll floor). */
   watcher?: Pick<
     EventWatcherOptions,
-    'backoffMinMs' | 'backoffMaxMs' | 'alreadyStartedDelayMs' | 'immediateIntervalMs' | 'emptyFloorMs'
+    'backoffMinMs' | 'backoffMaxMs' | 'alreadyStartedDelayMs' | 'emptyFloorMs'
   >;
   /** Every camera event (changed keys only), e.g. to pick up battery or temperature changes. */
   onEvent?: (event: Record<string, unknown>) => void;
@@ -69,6 +70,12 @@ export class CcapiCamera implements CameraPort {
   private watcher: EventWatcher | null = null;
   private tvSeconds: number | null = null;
   private filesPerRelease = 1;
+  /** The camera's last temperature status: `disablerelease`/`disableshooting` refuse a press before it is sent. */
+  private temperature: string | null = null;
+  private readonly controlsImpl: CcapiControls;
+  /** A card listing for files the camera did not name is running / asked for again meanwhile. */
+  private listing = false;
+  private listAgain = false;
 
   constructor(private readonly opts: CcapiCameraOptions) {
     this.baseUrl = opts.baseUrl;
@@ -79,6 +86,7 @@ export class CcapiCamera implements CameraPort {
     this.retryMaxMs = opts.pressRetry?.maxMs ?? 400;
     this.evidenceIntervalMs = opts.evidenceIntervalMs ?? 500;
     this.ledger = new ReleaseLedger(this.clock, (late) => this.emitLate(late), this.logger);
+    this.controlsImpl = new CcapiControls(() => this.connected(), this.logger);
   }
 
   /** Topology, device information and status; clears a stale poll session, reads the card, (re)starts the watcher. */
@@ -105,6 +113,9 @@ export class CcapiCamera implements CameraPort {
         this.logger?.info({ productname: info.productname, firmware: info.firmwareversion }, 'camera connected');
         return { info, status };
       } catch (err) {
+        // Why the camera is offline, with its own answer, for whoever reads the service log.
+        const e = err instanceof CcapiError ? err : null;
+        this.logger?.warn({ err: err instanceof Error ? err.message : String(err), code: e?.code, status: e?.status, cameraAnswer: e?.cameraMessage ?? null }, 'camera connect failed');
         await this.teardown(); // leave no half-open agents behind
         throw err;
       }
@@ -121,9 +132,14 @@ export class CcapiCamera implements CameraPort {
     return this.connected().datetime();
   }
 
+  controls(): CcapiControls {
+    return this.controlsImpl;
+  }
+
   async shoot(request: ShotRequest): Promise<ShotResult> {
     return this.shots.run(async () => {
       const client = this.connected();
+      refuseWhenTooHot(this.temperature);
       const releaseHold = client.http.commands.hold(); // no status or settings reads from here
       let release: Release | null = null;
       try {
@@ -271,6 +287,27 @@ export class CcapiCamera implements CameraPort {
     }
   }
 
+  /** Lists the card after the newest known file; one listing at a time, run once more if asked meanwhile. */
+  private findUnannounced(): void {
+    const client = this.client;
+    if (!client || !this.ledger.cardKnown) return;
+    if (this.listing) {
+      this.listAgain = true;
+      return;
+    }
+    this.listing = true;
+    void listFilesAfter(client, 'poll', this.ledger.newest)
+      .then((files) => this.ledger.addFiles(files, this.clock.mono()))
+      .catch((err: unknown) => this.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not list the card for a file the camera did not name'))
+      .finally(() => {
+        this.listing = false;
+        if (this.listAgain) {
+          this.listAgain = false;
+          this.findUnannounced();
+        }
+      });
+  }
+
   private emitLate(late: LateFiles): void {
     for (const listener of this.lateListeners) {
       try {
@@ -283,6 +320,11 @@ export class CcapiCamera implements CameraPort {
 
   private onCameraEvent(event: Record<string, unknown>): void {
     this.learnSettings(event as Record<string, Setting | undefined>);
+    const temperature = (event.temperature as { status?: unknown } | undefined)?.status;
+    if (typeof temperature === 'string') this.temperature = temperature;
+    // A file was written (`recordable` changed) but the event names none: find it in the card listing.
+    if ('recordable' in event && !Array.isArray(event.addedcontents)) this.findUnannounced();
+    this.controlsImpl.ingest(event);
     this.opts.onEvent?.(event);
   }
 
@@ -318,11 +360,15 @@ export class CcapiCamera implements CameraPort {
 
   private async readStatus(client: CcapiClient): Promise<CameraStatus> {
     // Sequential on purpose: one command socket, and the camera copes badly with bursts.
-    const battery = await optional(() => client.battery());
-    const storageList = await optional(() => client.storage());
-    const temperature = await optional(() => client.temperature());
-    const settings = await optional(() => client.shootingSettings());
-    if (settings) this.learnSettings(settings);
+    const battery = await optional(() => client.battery(), this.logger);
+    const storageList = await optional(() => client.storage(), this.logger);
+    const temperature = await optional(() => client.temperature(), this.logger);
+    this.temperature = temperature;
+    const settings = await optional(() => client.shootingSettings(), this.logger);
+    if (settings) {
+      this.learnSettings(settings);
+      this.controlsImpl.ingest(settings); // known from connect on, so a change on the body is a change
+    }
     const first = storageList?.[0];
     const tvValue = settings?.tv?.value;
     const tv = typeof tvValue === 'string' ? tvValue : null;
@@ -346,13 +392,27 @@ class UnconfirmedPress extends Error {
   }
 }
 
-/** A feature this body does not advertise reads as null; every other failure propagates. */
-async function optional<T>(read: () => Promise<T>): Promise<T | null> {
+/**
+ * A feature this body does not advertise reads as null, and so does an answer that does not parse (with a warning):
+ * a status field never blocks connecting or shooting. Every other failure propagates.
+ */
+async function optional<T>(read: () => Promise<T>, logger?: Logger): Promise<T | null> {
   try {
     return await read();
   } catch (err) {
     if (err instanceof CameraError && err.code === 'NOT_SUPPORTED') return null;
+    if (err instanceof CameraError && err.code === 'PROTOCOL') {
+      logger?.warn({ err: err.message }, 'camera status field unreadable; shown as unknown');
+      return null;
+    }
     throw err;
+  }
+}
+
+/** Temperature states in which the camera will not release (docs/camera-notes.md §9): the press is not sent. */
+function refuseWhenTooHot(temperature: string | null): void {
+  if (temperature !== null && /disablerelease|disableshooting/.test(temperature)) {
+    throw new CameraError('RELEASE_DISABLED', `the camera is too hot to shoot (temperature ${temperature}); waiting for it to cool`, true);
   }
 }
 

@@ -90,6 +90,7 @@ export const monitorActor = (camera: CameraPort, clock: Clock, opts: { intervalM
       } catch (error) {
         const info = errorInfo(error);
         if (!stopped && LOSS_CODES.has(info.code)) {
+          opts.logger?.warn({ err: info }, 'camera lost'); // why, with the camera's answer, for the service log
           sendBack({ type: 'LOST', error: { ...info, mono: clock.mono(), wall: clock.wall() } });
           return;
         }

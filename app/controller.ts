@@ -4,8 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Actor, SnapshotFrom } from 'xstate';
+import { CameraAddress } from './camera-address.ts';
 import { connectActor, deadlineActor, monitorActor, shootActor } from '../adapters/machine-actors.ts';
 import { CAMERA_MACHINE_VERSION, cameraMachine, type CameraMachine } from '../machines/camera.ts';
+import { CameraSettingsFeature } from './camera-settings.ts';
 import { cameraFacts } from '../machines/camera-facts.ts';
 import type { CameraPort, CardFile, LateFiles } from '../machines/camera-port.ts';
 import type { Clock } from '../machines/clock.ts';
@@ -85,6 +87,10 @@ export class Controller {
   readonly timeSync: TimeSync;
   /** Battery, supply and temperature: a session is stopped cleanly at the battery floor. */
   readonly power: Power;
+  /** Where the camera is: connect_to_ip, moves heard by SSDP, rediscovery. */
+  readonly cameraAddress: CameraAddress;
+  /** The camera's shooting settings and clock (get/set commands, changes on the body). */
+  readonly cameraSettings: CameraSettingsFeature;
 
   constructor(private readonly o: ControllerOptions) {
     const { camera, clock } = o;
@@ -96,6 +102,14 @@ export class Controller {
         deadline,
       },
     });
+    this.cameraAddress = new CameraAddress({
+      camera,
+      clock,
+      logger: o.logger,
+      retarget: (event) => this.camera?.actor.send(event),
+      reconnect: () => this.camera?.actor.send({ type: 'RECONNECT', mono: clock.mono() }),
+      holder: () => ({ sessionId: this.active?.journal.snapshot?.context.plan.id ?? null, info: this.camera?.journal.snapshot?.context.info ?? null }),
+    });
     this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot: shootActor(camera, clock, (until) => this.cameraReady(until)) } });
     this.network = new Network({
       port: o.network,
@@ -104,8 +118,8 @@ export class Controller {
       logger: o.logger.child({ component: 'network' }),
       sessionShooting: () => this.active?.journal.snapshot?.matches('running') ?? false,
       emit: (b) => this.emit(b),
-      // A camera that was not reachable is looked for again at once (`--camera auto` searches by SSDP again).
-      onAddressesChanged: () => this.camera?.actor.send({ type: 'RECONNECT', mono: clock.mono() }),
+      // The camera may be reachable elsewhere now: look for it again (logged by the rediscovery).
+      onAddressesChanged: () => void this.rediscoverCamera('pi_addresses_changed'),
       hooks: this.actorHooks('network'),
     });
     this.timeSync = new TimeSync({
@@ -130,6 +144,19 @@ export class Controller {
       hooks: this.actorHooks('power'),
       intervalMs: o.powerPollMs,
     });
+    this.cameraSettings = new CameraSettingsFeature({
+      log: o.log,
+      clock,
+      logger: o.logger,
+      controls: () => camera.controls?.() ?? null,
+      requireCamera: () => void this.requireCamera(),
+      emit: (b) => this.emit(b),
+    });
+  }
+
+  /** The camera's clock: `read()` and `set({iso?, timeZone?})` (default: the Pi's time), for commands and time sync. */
+  get cameraClock() {
+    return this.cameraSettings.clock;
   }
 
   onBroadcast(listener: (b: Broadcast) => void): () => void {
@@ -141,6 +168,7 @@ export class Controller {
   start(): void {
     for (const { id } of openSessions(this.o.store)) this.recover(id);
     this.unsubscribeLateFiles = this.o.camera.onLateFiles((late) => this.lateFiles(late));
+    this.cameraSettings.start();
     const journal = new JournaledStream(this.cameraMachine, 'camera', this.o.log, this.o.clock, {
       machineVersion: CAMERA_MACHINE_VERSION,
       foldFromLastStart: true,
@@ -155,6 +183,12 @@ export class Controller {
     this.network.start();
     this.timeSync.start();
     this.power.start();
+    this.cameraAddress.start();
+  }
+
+  /** The Pi's network changed (WiFi joined or lost, addresses moved): look for the camera again now. */
+  rediscoverCamera(reason: string): Promise<void> {
+    return this.cameraAddress.rediscover(reason);
   }
 
   /**
@@ -171,6 +205,8 @@ export class Controller {
     this.network.stop();
     this.timeSync.stop();
     this.power.stop();
+    this.cameraAddress.stop();
+    this.cameraSettings.stop();
     this.active?.actor.stop();
     this.camera?.actor.stop();
     await this.o.camera.close();
@@ -449,6 +485,8 @@ export class Controller {
   private cameraBack(): void {
     for (const ready of [...this.readyWaiters]) ready();
     void this.timeSync.cameraConnected();
+    // How far the camera's clock is from the Pi's, for the phone (camera_clock_offset).
+    this.cameraSettings.clock.read().catch((err: unknown) => this.o.logger.debug({ err }, 'camera clock not read'));
     const active = this.active?.journal.snapshot;
     if (active) this.reconcileDue.add(active.context.plan.id);
     this.reconcileSoon();

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { copyHistory } from './history.ts';
-import { cpuMs, rssMb, startBenchServer, type BenchServer } from './server.ts';
+import { cpuMs, rssMb, startBenchServer, type BenchServer, type BenchServerOptions } from './server.ts';
 import { summary } from './stats.ts';
 import { connectClient, connectClients, type BenchClient } from './ws.ts';
 
@@ -13,8 +13,8 @@ export type Measured = Record<string, number | null>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const freshDir = () => mkdtempSync(join(process.env.BENCH_DIR ?? tmpdir(), 'skylapse-bench-'));
 
-async function withServer<T>(dir: string, fn: (s: BenchServer) => Promise<T>): Promise<T> {
-  const server = await startBenchServer(dir);
+async function withServer<T>(dir: string, fn: (s: BenchServer) => Promise<T>, options: BenchServerOptions = {}): Promise<T> {
+  const server = await startBenchServer(dir, options);
   try {
     return await fn(server);
   } finally {
@@ -41,6 +41,9 @@ async function session(client: BenchClient, intervalS: number, shots: number): P
     .map((m) => m.data!.shot as Shot);
 }
 
+/** Sessions run against `skylapse sim` as its own process: the figures are the controller's, as beside a real camera. */
+const CAMERA_APART: BenchServerOptions = { camera: 'process' };
+
 /** Trigger lateness (trigger − plan, monotonic) over a session with 20 clients attached; drift of the plan's grid. */
 export async function lateness(intervalS: number, shots: number): Promise<Measured> {
   return withServer(freshDir(), async (server) => {
@@ -60,7 +63,7 @@ export async function lateness(intervalS: number, shots: number): Promise<Measur
       drift: last.plannedMono - first.plannedMono - (last.number - first.number) * intervalS * 1000,
       missed: shots - ok.length,
     };
-  });
+  }, CAMERA_APART);
 }
 
 /** Spawn to the first answered GET /health, and RSS once settled, with an empty log or a copy of a history. */
@@ -104,12 +107,13 @@ export async function fanout(shots: number): Promise<Measured> {
     clients.forEach((c) => c.close());
     const s = summary(delays);
     return { p50: s.p50, p99: s.p99, perClientKb };
-  });
+  }, CAMERA_APART);
 }
 
 /**
  * RSS idle (no client, camera connected), then a 0.5 s session with 5 clients: peak RSS and CPU % of one core over
- * it. `instantPolls` first asks the simulator to answer event polls at once (a camera that never holds a poll).
+ * it, of the controller alone. `instantPolls` first asks the simulator to answer event polls at once (a camera that
+ * never holds a poll).
  */
 export async function footprint(shots: number, instantPolls: boolean): Promise<Measured> {
   return withServer(freshDir(), async (server) => {
@@ -130,7 +134,7 @@ export async function footprint(shots: number, instantPolls: boolean): Promise<M
     clearInterval(sampler);
     clients.forEach((c) => c.close());
     return { idleRssMb: idle, sessionRssMb: peak, cpuPct, unsupported: 0 };
-  });
+  }, CAMERA_APART);
 }
 
 /**

@@ -4,7 +4,7 @@
 //   npm run bench -- --full           the counts: 2,000 shots at 0.25 s and at 1 s (about 2 hours for 3 runs)
 //   npm run bench -- --json out.json  also writes the table as JSON, to compare runs
 //   npm run bench -- lateness startup only the named groups (lateness, append, startup, welcome, fanout, footprint,
-//                                     time-sync)
+//                                     camera, time-sync)
 //   --runs N                          repetitions (default 3)
 // The server under test is the build (dist/, plain node), started per run in a fresh data directory on loopback.
 // Timings are measured here and never asserted by the tests.
@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchAppend } from './append.ts';
+import { cameraPath } from './camera-path.ts';
 import { fanout, footprint, lateness, startup, timeSync, welcome } from './figures.ts';
 import { buildHistory, historyDir } from './history.ts';
 
@@ -131,6 +132,16 @@ if (wanted('footprint')) {
     record('CPU during a 0.5 s session (% of a core)', '≤ 3 %', '%', le(3), f.cpuPct!);
     const i = await footprint(counts.footprint, true);
     record('CPU, same session, simulator answering polls at once', '≤ 3 %', '%', le(3), i.cpuPct ?? null);
+  });
+}
+if (wanted('camera')) {
+  // Goal: the camera path may cost no more than the session's own trigger budget (p50 ≤ 1 ms, p99 ≤ 5 ms), and
+  // stays under 3 % of the fastest real camera answer (31 ms, docs/camera-notes.md §3).
+  await repeat('camera path', async () => {
+    const c = await cameraPath(2_000);
+    record('camera status read, raw HTTP to the simulator: p50', '', 'ms', null, c.rawP50!);
+    record('camera path added over raw HTTP: p50', '≤ 1 ms', 'ms', le(1), c.addedP50!);
+    record('camera path added over raw HTTP: p99', '≤ 5 ms', 'ms', le(5), c.addedP99!);
   });
 }
 

@@ -1,10 +1,14 @@
 // Spawns the production server (`node bin/skylapse.mjs serve`, the compiled build) for the benches and reads what
-// the operating system says about it: start-up time, RSS and CPU time from /proc.
+// the operating system says about it: start-up time, RSS and CPU time from /proc. With `camera: 'process'` the
+// simulated camera runs as its own `skylapse sim` process, so the figures are the controller's alone, as on a Pi
+// beside a real camera (the built-in simulator would share the server's event loop, CPU and memory).
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { untilListening } from '../test/helpers/process.ts';
+import { startSimProcess, stopProcess, type SimProcess } from '../test/helpers/sim-process.ts';
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 /** The command line the benches start: the shipped entry point under plain node. BENCH_CLI overrides it (e.g. to time an older tree). */
@@ -22,11 +26,22 @@ export interface BenchServer {
   stop(): Promise<number | null>;
 }
 
-export async function startBenchServer(dataDir: string, extra: string[] = [], env: Record<string, string> = {}): Promise<BenchServer> {
+export interface BenchServerOptions {
+  extra?: string[];
+  env?: Record<string, string>;
+  /** `builtin`: `serve`'s own simulator (the default start); `process`: a separate `skylapse sim`. */
+  camera?: 'builtin' | 'process';
+  /** Extra `skylapse sim` flags, with `camera: 'process'`. */
+  simArgs?: string[];
+}
+
+export async function startBenchServer(dataDir: string, o: BenchServerOptions = {}): Promise<BenchServer> {
+  const sim: SimProcess | null = o.camera === 'process' ? await startSimProcess(join(dataDir, 'sim-card.json'), o.simArgs) : null;
+  const extra = [...(sim ? ['--camera', sim.url] : []), ...(o.extra ?? [])];
   const t0 = performance.now();
   const child = spawn(process.execPath, [...cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, ...extra], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, LOG_LEVEL: 'info', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: Record<string, unknown>[] = [];
@@ -44,13 +59,15 @@ export async function startBenchServer(dataDir: string, extra: string[] = [], en
   return {
     pid: child.pid!,
     url,
-    simUrl: (simLine?.url as string | undefined) ?? null,
+    simUrl: sim?.url ?? (simLine?.url as string | undefined) ?? null,
     startMs,
     child,
     logs,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
+      const code = await exited;
+      if (sim) await stopProcess(sim, 'SIGTERM');
+      return code;
     },
   };
 }

@@ -3,14 +3,17 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { CcapiCamera } from '../adapters/ccapi-camera.ts';
+import { DiscoveringCamera } from '../adapters/ssdp/discovering-camera.ts';
 import type { SimulatedCamera } from '../adapters/camera-sim/index.ts';
 import { systemClock } from '../adapters/clock.ts';
+import { lastCameraUrl } from '../app/camera-address.ts';
 import { Controller, type ResumePolicy } from '../app/controller.ts';
 import { openStore } from '../store/db.ts';
 import { EventLog } from '../store/event-log.ts';
 import { acquireDataDirLock } from '../store/lock.ts';
 import { buildHttp } from '../transport/http.ts';
+import { pageUrls } from '../transport/page-urls.ts';
+import { CCAPI_ROOT } from '../transport/protocol-camera-address.ts';
 import { attachWebSocket } from '../transport/ws.ts';
 
 export interface ServeOptions {
@@ -32,7 +35,7 @@ export interface ServeOptions {
 export async function serve(o: ServeOptions): Promise<{ port: number; close(): Promise<void> }> {
   const clock = systemClock;
   const { logger } = o;
-  if (o.camera !== 'sim' && o.camera !== 'auto' && !/^https?:\/\/[^/]+\/ccapi\/?$/.test(o.camera)) {
+  if (o.camera !== 'sim' && o.camera !== 'auto' && !CCAPI_ROOT.test(o.camera)) {
     throw new Error(`--camera must be sim, auto or a CCAPI base URL like http://192.168.4.2:8080/ccapi (got ${o.camera})`);
   }
   // One server per data directory: a second one would take the first one's live session for a crashed one.
@@ -51,12 +54,16 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
 
   const store = openStore(join(o.dataDir, 'skylapse.db'));
   const log = new EventLog(store);
-  // `auto` searches by SSDP on every connection attempt, so a camera that came back on a new address is found again.
+  // `auto` searches by SSDP on every connection attempt, so a camera that came back on a new address is found again,
+  // and tries the last address that worked first. A configured URL is used as given. connect_to_ip can point either
+  // elsewhere while running.
   const ccapiLogger = logger.child({ component: 'ccapi' });
+  const last = o.camera === 'auto' ? lastCameraUrl(store) : null;
+  if (last) logger.info({ url: last }, 'trying the last camera address first');
   const camera =
     o.camera === 'auto'
-      ? new (await import('../adapters/ssdp/discovering-camera.ts')).DiscoveringCamera({ clock, logger: ccapiLogger }) // SSDP only when asked for
-      : new CcapiCamera({ baseUrl, clock, logger: ccapiLogger });
+      ? new DiscoveringCamera({ url: last ?? undefined, clock, logger: ccapiLogger })
+      : new DiscoveringCamera({ auto: false, url: baseUrl, clock, logger: ccapiLogger });
   const { networkManagerPresent, NmcliNetwork } = await import('../adapters/network/nmcli.ts');
   const useNmcli = o.network === 'nmcli' || (o.network === 'auto' && (await networkManagerPresent()));
   const network = useNmcli ? new NmcliNetwork() : new (await import('../adapters/network/sim.ts')).SimulatedNetwork(clock);
@@ -92,6 +99,9 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
   logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl, network: network.kind, clock: clockSetter.kind, power: power.kind }, 'listening');
+  // For the person at the terminal: where a phone on the Pi's network opens the page.
+  const urls = pageUrls(o.host, port);
+  logger.info({ urls }, `open the page on a phone at ${urls.join(' or ')}`);
 
   return {
     port,

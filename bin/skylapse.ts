@@ -13,7 +13,7 @@ const { version } = pkg;
 const usage = `skylapse ${version}
   skylapse serve [--port 3000] [--host 0.0.0.0] [--data ./data] [--camera sim|auto|<CCAPI base URL>] [--resume auto|ask]
                  [--network auto|sim|nmcli] [--set-clock auto|system|dry-run]
-  skylapse sim [--port 8080] [--host 127.0.0.1] [--card FILE]
+  skylapse sim [--port 8080] [--host 127.0.0.1] [--card FILE] [--profile r50|ver100-only] [--quirks a,b] [--https] [--write-ms 250]
   skylapse report list [--data ./data] [--json]
   skylapse report show <id> [--data ./data] [--json]
   skylapse doctor [--data ./data] [--camera sim|auto|<CCAPI base URL>]
@@ -61,7 +61,7 @@ function resume(value: string): 'auto' | 'ask' {
 const data = { type: 'string' } as const;
 const commands = {
   serve: { port: { type: 'string' }, host: { type: 'string' }, data, camera: { type: 'string' }, resume: { type: 'string' }, network: { type: 'string' }, 'set-clock': { type: 'string' } },
-  sim: { port: { type: 'string' }, host: { type: 'string' }, card: { type: 'string' } },
+  sim: { port: { type: 'string' }, host: { type: 'string' }, card: { type: 'string' }, profile: { type: 'string' }, quirks: { type: 'string' }, https: { type: 'boolean' }, 'write-ms': { type: 'string' } },
   report: { data, json: { type: 'boolean' } },
   doctor: { data, camera: { type: 'string' } },
 } satisfies Record<string, NonNullable<ParseArgsConfig['options']>>;
@@ -154,8 +154,24 @@ async function main(argv: string[]): Promise<void> {
     case 'sim': {
       const { values } = parse('sim', rest, commands.sim, 0);
       const log = await logger();
-      const { startSimulator } = await import('../adapters/camera-sim/index.ts');
-      const options = { port: port(values.port ?? process.env.PORT, 8080), host: values.host ?? '127.0.0.1', cardFile: values.card, logger: log };
+      const { startSimulator, PROFILES, QUIRKS, parseQuirks } = await import('../adapters/camera-sim/index.ts');
+      const profile = PROFILES.find((p) => p === (values.profile ?? 'r50'));
+      if (!profile) usageError(`--profile must be one of ${PROFILES.join(', ')} (got ${values.profile})`);
+      const quirks = parseQuirks(values.quirks ?? '');
+      if ('unknown' in quirks) usageError(`unknown quirk ${quirks.unknown}; known: ${QUIRKS.join(', ')}`);
+      // How long the simulated body writes each frame to its card (an R50's JPEG: about 250 ms).
+      const writeMs = Number(values['write-ms'] ?? 250);
+      if (!Number.isInteger(writeMs) || writeMs < 0 || writeMs > 60_000) usageError(`--write-ms must be whole milliseconds from 0 to 60000 (got ${values['write-ms']})`);
+      const options = {
+        port: port(values.port ?? process.env.PORT, 8080),
+        timings: { writeMs },
+        host: values.host ?? '127.0.0.1',
+        cardFile: values.card,
+        logger: log,
+        profile,
+        quirks: quirks.quirks,
+        https: values.https === true,
+      };
       let sim: Awaited<ReturnType<typeof startSimulator>>;
       try {
         sim = await startSimulator(options);

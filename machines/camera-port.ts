@@ -1,5 +1,6 @@
 // What the machines' actors need from a camera. The CCAPI implementation lives in adapters/ccapi-camera.ts;
 // tests may provide a fake. Every failure is a CameraError with a stable code.
+import type { CameraControls } from './camera-controls.ts';
 
 export interface CameraInfo {
   manufacturer: string;
@@ -11,7 +12,8 @@ export interface CameraInfo {
 
 export interface CameraStatus {
   battery: { kind: string; name: string; level: string; quality: string } | null;
-  storage: { name: string; spaceBytes: number; maxBytes: number; contents: number } | null;
+  /** `contents` is null on bodies that do not count files. */
+  storage: { name: string; spaceBytes: number; maxBytes: number; contents: number | null } | null;
   temperature: string | null;
   /** Shutter speed in Canon notation (e.g. `1/125`, `0"5`, `bulb`) and parsed seconds (null for bulb/unknown). */
   tv: string | null;
@@ -121,4 +123,6 @@ export interface CameraPort {
   onLateFiles(listener: (late: LateFiles) => void): () => void;
   /** Stops event watching and closes connections. */
   close(): Promise<void>;
+  /** Settings and clock (machines/camera-controls.ts), when this camera offers them. */
+  controls?(): CameraControls | null;
 }

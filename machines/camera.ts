@@ -53,7 +53,19 @@ export type CameraEvent =
   | { type: 'STATUS'; status: CameraStatus; wall: number }
   | { type: 'LOST'; error: CameraFailure }
   | { type: 'PHOTO_TAKEN'; photo: PhotoRecord }
-  | { type: 'RECONNECT'; mono: number };
+  | { type: 'RECONNECT'; mono: number }
+  | CameraRetarget;
+
+/**
+ * The camera is now to be reached at `baseUrl`: chosen with `connect_to_ip`, or the same camera (UUID) announced
+ * itself at a new address (`moved`). Whatever the state, it connects there afresh.
+ */
+export interface CameraRetarget {
+  type: 'RETARGET';
+  baseUrl: string;
+  moved: { uuid: string; oldIP: string; newIP: string } | null;
+  mono: number;
+}
 
 /** Quick retries after a loss; once they are used up the camera counts as offline and is retried slowly. */
 export const retryDelaysMs = [1_000, 2_000, 5_000, 10_000] as const;
@@ -112,6 +124,18 @@ export const cameraMachine = setup({
     lastPhoto: null,
   }),
   initial: 'connecting',
+  on: {
+    RETARGET: {
+      target: '.connecting',
+      reenter: true,
+      actions: assign(({ event }) => ({
+        baseUrl: event.baseUrl,
+        attempt: 0,
+        retryAt: null,
+        lastError: { code: 'ADDRESS_CHANGED', message: `the camera is now at ${event.baseUrl}` },
+      })),
+    },
+  },
   states: {
     connecting: {
       invoke: {

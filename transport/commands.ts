@@ -2,6 +2,8 @@
 import type { Controller } from '../app/controller.ts';
 import { networkHandlers } from './commands-network.ts';
 import { timeHandlers } from './commands-time.ts';
+import { cameraAddressHandlers } from './commands-camera-address.ts';
+import { cameraSettingsHandlers } from './commands-camera-settings.ts';
 import type { CommandData, CommandType, StartIntervalometer } from './protocol.ts';
 
 /** Who sent the command: time sync answers belong to one connection. */
@@ -29,6 +31,8 @@ export const handlers: Handlers = {
   ...networkHandlers,
   ...timeHandlers,
   get_power_status: (c) => ({ power: c.power.view() }),
+  ...cameraAddressHandlers,
+  ...cameraSettingsHandlers,
 };
 
 export function runCommand<T extends CommandType>(c: Controller, type: T, data: unknown, now: number, from: Sender = { clientId: null }): Promise<unknown> {

@@ -4,6 +4,8 @@
 import * as z from 'zod';
 import { networkCommandSchemas } from './protocol-network.ts';
 import { timeCommandSchemas } from './protocol-time.ts';
+import { cameraAddressCommandSchemas } from './protocol-camera-address.ts';
+import { cameraSettingsCommandSchemas } from './camera-settings-schemas.ts';
 
 export const ERROR_CODES = [
   'INVALID_JSON',
@@ -91,6 +93,8 @@ export const commandSchemas = {
   ...networkCommandSchemas,
   ...timeCommandSchemas,
   get_power_status: empty,
+  ...cameraAddressCommandSchemas,
+  ...cameraSettingsCommandSchemas,
 } as const;
 export type CommandType = keyof typeof commandSchemas;
 export type CommandData<T extends CommandType> = z.output<(typeof commandSchemas)[T]>;
@@ -122,6 +126,9 @@ export const BROADCAST_TYPES = [
   'network_event',
   'time_sync_status',
   'power_status',
+  'camera_ip_changed',
+  'camera_setting_changed',
+  'camera_clock_offset',
 ] as const;
 export type BroadcastType = (typeof BROADCAST_TYPES)[number];
 

@@ -79,6 +79,8 @@ export function cameraFactBroadcast(fact: RecordedFact, snapshot: CameraSnapshot
       return broadcast('camera_connected', fact, { camera });
     case 'camera.disconnected':
       return broadcast('camera_disconnected', fact, { camera, reason: f.reason });
+    case 'camera.ip_changed':
+      return broadcast('camera_ip_changed', fact, { uuid: f.uuid, oldIP: f.oldIP, newIP: f.newIP, camera });
     case 'camera.changed':
       return broadcast('camera_status', fact, { camera });
   }

@@ -1,6 +1,7 @@
 // Wires the page: connection → store → render. Commands only settle their own request (busy flags, error toasts);
 // everything they change on the controller comes back as a broadcast through the store.
 import { createConnection } from './connection.js';
+import { explainError } from './explain.js';
 import { countsText, formatClock, parseStartForm } from './format.js';
 import { render, tick } from './render.js';
 import { initialState, reduce } from './store.js';
@@ -14,7 +15,7 @@ const SHOTS_PAGE = 100;
  * Page-local state, not the controller's: commands awaiting replies, form errors, the session this page asked to stop
  * (the stop during an exposure is only told in the reply), and the unsaved session's shot pages.
  */
-const ui = { busy: new Set(), fieldErrors: {}, draftInterval: null, stopSentFor: null, shotPages: null };
+const ui = { busy: new Set(), fieldErrors: {}, draftInterval: null, stopSentFor: null, shotPages: null, downHidden: false, openedAt: Date.now() };
 
 const url = new URL('/ws', location.href);
 url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -24,9 +25,10 @@ const conn = createConnection({
   onMessage: dispatch,
   onStatus: (status) => {
     if (status.phase !== 'open') dispatch({ type: 'connection_lost' });
+    else ui.downHidden = false; // the next outage shows its screen again
     draw();
   },
-  onProtocolError: (e) => toast('error', `Protocol error ${e.code}`, detailText(e)),
+  onProtocolError: (e) => toastError('The controller reported an error', e),
 });
 
 function dispatch(msg) {
@@ -34,8 +36,9 @@ function dispatch(msg) {
   state = reduce(state, msg, Date.now());
   if (state === before) return;
   refreshShotPages(msg);
+  followSlots(msg);
   for (const entry of state.activity) {
-    if (entry.n > before.activityN && entry.level === 'error') toast('error', 'Controller', entry.text);
+    if (entry.n > before.activityN && entry.level === 'error') toast('error', 'Controller', entry.text, entry.detail);
   }
   draw();
 }
@@ -53,6 +56,48 @@ function refreshShotPages(msg) {
   p.version++;
 }
 
+/**
+ * The shown session's slots for its charts: loaded a page at a time when the session (or a fresh welcome) shows up,
+ * then kept by the broadcasts. Slot number → {result, reason, latenessMs}.
+ */
+const SLOT_PAGE = 500;
+function followSlots(msg) {
+  const s = state.session;
+  if (!s) return;
+  if (msg.type === 'welcome' || ui.slots?.sessionId !== s.sessionId) {
+    loadSlots(s.sessionId);
+    return;
+  }
+  const slots = ui.slots;
+  const d = msg.data ?? {};
+  const put = (number, slot) => slots.byNumber.set(number, { ...slots.byNumber.get(number), ...slot });
+  if (msg.type === 'photo_taken' && d.sessionId === s.sessionId && d.shot) put(d.shot.number, d.shot);
+  else if (msg.type === 'shot_updated' && d.sessionId === s.sessionId && d.recovered) put(d.number, { result: 'ok', recovered: true });
+  else if (msg.type === 'intervalometer_update' && d.session?.sessionId === s.sessionId && d.skipped?.first) {
+    for (let k = 0; k < d.skipped.count; k++) put(d.skipped.first.number + k, { result: 'skipped', reason: d.skipped.reason, latenessMs: null });
+  } else return;
+  slots.version++;
+}
+
+async function loadSlots(sessionId) {
+  const slots = { sessionId, byNumber: new Map(), version: 0 };
+  ui.slots = slots;
+  for (let from = 1; from !== null && ui.slots === slots; ) {
+    let reply;
+    try {
+      reply = await conn.request('get_session_shots', { sessionId, fromNumber: from, limit: SLOT_PAGE });
+    } catch {
+      return; // not connected any more: the next welcome loads again
+    }
+    if (ui.slots !== slots) return;
+    // Broadcasts that arrived meanwhile are newer than the page: they win.
+    for (const shot of reply.shots ?? []) if (!slots.byNumber.has(shot.number)) slots.byNumber.set(shot.number, shot);
+    from = reply.nextFromNumber ?? null;
+    slots.version++;
+    draw();
+  }
+}
+
 function draw() {
   render(state, conn.status, ui, Date.now());
 }
@@ -64,7 +109,7 @@ async function run(type, data) {
   try {
     return (await conn.request(type, data)) ?? {};
   } catch (e) {
-    toast('error', `${type} failed: ${e.code ?? 'ERROR'}`, detailText(e));
+    toastError(`${COMMAND_NAMES[type] ?? type} did not work`, e, type);
     return null;
   } finally {
     ui.busy.delete(type);
@@ -72,16 +117,33 @@ async function run(type, data) {
   }
 }
 
+/** What people call the commands this page sends, for the titles of their error toasts. */
+const COMMAND_NAMES = {
+  start_intervalometer: 'Start',
+  stop_intervalometer: 'Stop',
+  take_photo: 'Test photo',
+  resume_session: 'Resume',
+  save_session_as_report: 'Save',
+  discard_session: 'Discard',
+  get_session_shots: 'Listing shots',
+};
+
 function detailText(e) {
   const issues = e.details?.issues;
   const more = Array.isArray(issues) ? issues.map((i) => `${i.path || 'data'}: ${i.message}`).join('; ') : '';
-  return [e.message, more].filter(Boolean).join(' — ');
+  return [`${e.code ?? 'ERROR'}: ${e.message ?? ''}`, more].filter(Boolean).join(' — ');
+}
+
+/** An error toast: the sentence for people, the code and message under its details toggle. */
+function toastError(title, e, command) {
+  const explained = explainError(e, { baseUrl: state.camera?.baseUrl, command });
+  toast('error', title, explained.text, detailText(e));
 }
 
 // Toasts: errors stay until dismissed (nobody watches the screen all night); others fade after a few seconds.
-function toast(level, title, message) {
+function toast(level, title, message, detail) {
   const box = $('toasts');
-  const key = `${level}|${title}|${message}`;
+  const key = `${level}|${title}|${message}|${detail ?? ''}`;
   const same = [...box.querySelectorAll('.toast')].find((t) => t.dataset.key === key);
   if (same) {
     const n = Number(same.dataset.count) + 1;
@@ -104,6 +166,16 @@ function toast(level, title, message) {
   const time = document.createElement('time');
   time.textContent = formatClock(Date.now());
   body.append(time);
+  if (detail) {
+    const more = document.createElement('details');
+    const summary = document.createElement('summary');
+    summary.textContent = 'Details';
+    const p = document.createElement('p');
+    p.className = 'detail';
+    p.textContent = detail;
+    more.append(summary, p);
+    body.append(more);
+  }
   const close = document.createElement('button');
   close.type = 'button';
   close.className = 'small';
@@ -275,6 +347,13 @@ const setDim = (on) => {
 setDim((() => { try { return localStorage.getItem('skylapse.dim') === '1'; } catch { return false; } })());
 $('dim').addEventListener('click', () => setDim(!document.documentElement.classList.contains('dim')));
 
+// The controller-down screen: "try now" skips the backoff; "show last known state" folds it into the banner.
+$('down-retry').addEventListener('click', () => conn.wake());
+$('down-hide').addEventListener('click', () => {
+  ui.downHidden = true;
+  draw();
+});
+
 // A phone that slept or changed networks: reconnect now rather than at the end of the backoff.
 document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && conn.wake());
 window.addEventListener('online', () => conn.wake());
@@ -284,5 +363,10 @@ window.addEventListener('pageshow', (e) => e.persisted && conn.wake());
 window.addEventListener('error', (e) => toast('error', 'Page error', e.message || String(e.error)));
 window.addEventListener('unhandledrejection', (e) => toast('error', 'Page error', String(e.reason?.message ?? e.reason)));
 
-setInterval(() => tick(state, conn.status, Date.now()), 200);
+setInterval(() => tick(state, conn.status, ui, Date.now()), 200);
 conn.start();
+
+// The offline shell (sw.js). Browsers allow it on secure origins only: HTTPS, or the Pi's own loopback.
+if ('serviceWorker' in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register('sw.js').catch((e) => toast('warn', 'Offline page unavailable', String(e?.message ?? e)));
+}

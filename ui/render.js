@@ -12,6 +12,8 @@ import {
   plural,
   shotRowText,
 } from './format.js';
+import { lineChart, percentile, slotStrip, stripCounts } from './charts.js';
+import { explainError } from './explain.js';
 import { resumeText } from './store.js';
 
 const $ = (id) => document.getElementById(id);
@@ -21,6 +23,15 @@ const text = (el, t) => {
 };
 const flag = (el, cls, on) => el.classList.toggle(cls, Boolean(on));
 const errText = (e) => (e ? `${e.code ?? 'ERROR'}: ${e.message ?? ''}` : '');
+/** Shows an error box: the sentence for people in `<id>-text`, code and message under its details toggle. */
+function showError(id, error, baseUrl, prefix = '') {
+  show($(id), error);
+  const explained = error ? explainError(error, { baseUrl }) : null;
+  text($(`${id}-text`), explained ? `${prefix}${explained.text}` : '');
+  text($(`${id}-detail`), error ? errText(error) : '');
+}
+/** How long the controller must have been out of reach before its screen covers the page (a blip is not news). */
+const DOWN_SCREEN_AFTER_MS = 3000;
 
 const SUSPENDED_HOLDS = 'A suspended session holds the camera: resume, save or discard it first';
 /** Commands that decide what becomes of a suspended session; one at a time. */
@@ -68,15 +79,14 @@ export function render(state, conn, ui, now) {
   text($('cam-temp'), st?.temperature ?? '—');
   flag($('cam-temp'), 'bad', st?.temperature && st.temperature !== 'normal');
   text($('cam-tv'), st?.tv ?? '—');
-  const camErr = cam && cam.state !== 'connected' && cam.lastError;
-  show($('cam-error'), camErr);
-  text($('cam-error'), camErr ? `Camera: ${errText(cam.lastError)}` : '');
+  showError('cam-error', cam && cam.state !== 'connected' ? cam.lastError : null, cam?.baseUrl);
 
   renderUnsaved(state, conn, ui);
   renderSession(state, conn, ui);
+  renderCharts(state, ui);
   renderStart(state, conn, ui);
   renderActivity(state);
-  tick(state, conn, now);
+  tick(state, conn, ui, now);
 }
 
 function renderUnsaved(state, conn, ui) {
@@ -149,6 +159,7 @@ function renderSession(state, conn, ui) {
   text($('session-started'), formatClock(s.startedAt));
   text($('session-end-label'), s.endedAt ? 'Ended' : 'Ends');
   text($('session-end'), s.endedAt ? formatClock(s.endedAt) : plannedEnd(s) ? `~${formatClock(plannedEnd(s))}` : suspended ? 'when resumed' : 'when stopped');
+  show($('session-left-cell'), s.running && plannedEnd(s));
   const progress = $('session-progress');
   show(progress, s.totalShots);
   if (s.totalShots) progress.value = Math.min(1, (c.ok + c.failed + c.skipped + c.unknown) / s.totalShots);
@@ -158,8 +169,7 @@ function renderSession(state, conn, ui) {
   flag($('session-late'), 'bad', last?.latenessMs > s.interval * 250);
   text($('session-latency'), last?.latencyMs != null ? `${Math.round(last.latencyMs)} ms` : '—');
   const err = s.error ?? (last?.result === 'failed' ? last.error : null);
-  show($('session-error'), err);
-  text($('session-error'), err ? (s.error ? `Session error: ${errText(err)}` : `Shot #${last.number} failed: ${errText(err)}`) : '');
+  showError('session-error', err, state.camera?.baseUrl, err && !s.error ? `Shot #${last.number} failed. ` : '');
   show($('session-unknown-note'), c.unknown > 0);
   text(
     $('session-unknown-note'),
@@ -193,6 +203,48 @@ function renderSession(state, conn, ui) {
   const unknown = c.unknown ? `, ${c.unknown} unknown` : '';
   const held = suspended ? ' Nothing is being shot: resume, save or discard it.' : '';
   text($('session-announce'), `${s.title || 'Session'} ${s.state}. ${c.ok} shots taken, ${c.failed} failed${unknown}.${next}${held}`);
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+/** A chart tree from charts.js → SVG elements (attributes are numbers and fixed names only). */
+function svgNode(tree) {
+  const el = document.createElementNS(SVG_NS, tree.tag);
+  for (const [k, v] of Object.entries(tree.attrs ?? {})) el.setAttribute(k, String(v));
+  for (const child of tree.children ?? []) el.append(svgNode(child));
+  return el;
+}
+
+/** The shown session's slot strip and lateness line, redrawn only when its slots changed. */
+function renderCharts(state, ui) {
+  const s = state.session;
+  const slots = s && ui.slots?.sessionId === s.sessionId ? ui.slots : null;
+  const box = $('session-charts');
+  show(box, slots && slots.byNumber.size > 0);
+  if (!slots || slots.byNumber.size === 0) return;
+  const seen = Math.max(0, ...slots.byNumber.keys());
+  const total = s.totalShots ?? Math.max(seen, (s.nextShotNumber ?? 1) - 1);
+  const key = `${s.sessionId}:${slots.version}:${total}`;
+  if (box.dataset.key === key) return;
+  box.dataset.key = key;
+
+  const strip = svgNode(slotStrip(slots.byNumber, total));
+  const c = stripCounts(slots.byNumber, total);
+  const legend = [`${c.ok} taken`, c.failed && `${c.failed} failed`, c.unknown && `${c.unknown} unknown`, c.skipped && `${c.skipped} skipped`, c.held && `${c.held} held or offline`, s.totalShots && c.pending && `${c.pending} to go`]
+    .filter(Boolean)
+    .join(' · ');
+  strip.setAttribute('aria-label', `Slots of the session: ${legend}`);
+  $('session-strip').replaceChildren(strip);
+  text($('strip-legend'), legend);
+
+  const late = [...slots.byNumber.entries()].filter(([, x]) => x.result === 'ok' && Number.isFinite(x.latenessMs)).sort((a, b) => a[0] - b[0]);
+  const chart = lineChart(late.map(([number, x]) => ({ x: number, y: x.latenessMs })));
+  const values = late.map(([, x]) => x.latenessMs);
+  const ms = (v) => (v === null ? '—' : v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v)} ms`);
+  const lateText = values.length ? `p50 ${ms(percentile(values, 50))} · p99 ${ms(percentile(values, 99))} · max ${ms(Math.max(...values))}` : 'no frame yet';
+  const svg = svgNode(chart.tree);
+  svg.setAttribute('aria-label', `Trigger lateness per shot: ${lateText}`);
+  $('session-late-chart').replaceChildren(svg);
+  text($('late-legend'), lateText);
 }
 
 /** The last slot for the "Last file" cell: its files, or what became of it. */
@@ -249,6 +301,13 @@ function renderActivity(state) {
       time.dateTime = new Date(e.at).toISOString();
       time.textContent = formatClock(e.at);
       li.append(time, ` ${e.text}${e.count > 1 ? ` (×${e.count})` : ''}`);
+      if (e.detail) {
+        const more = document.createElement('details');
+        const summary = document.createElement('summary');
+        summary.textContent = 'Details';
+        more.append(summary, e.detail);
+        li.append(more);
+      }
       return li;
     }),
   );
@@ -259,56 +318,64 @@ function renderActivity(state) {
   }
 }
 
-/** The parts that change with time alone: the countdown, the reconnect countdown, the stale banner. */
-export function tick(state, conn, now) {
+/** The parts that change with time alone: the countdowns, the stale banner, the controller-down screen. */
+export function tick(state, conn, ui, now) {
   const link = $('link');
   link.dataset.phase = conn.phase === 'open' && !state.live ? 'connecting' : conn.phase;
-  if (conn.phase === 'open') text(link, state.live ? 'Connected' : 'Syncing…');
-  else if (conn.phase === 'connecting') text(link, conn.attempt ? `Reconnecting… (try ${conn.attempt + 1})` : 'Connecting…');
-  else text(link, `Reconnecting in ${Math.max(0, Math.ceil((conn.retryAt - now) / 1000))} s`);
+  if (conn.phase === 'open') text(link, state.live ? 'Controller up' : 'Syncing…');
+  else if (conn.phase === 'connecting') text(link, conn.attempt ? `Controller: reconnecting… (try ${conn.attempt + 1})` : 'Connecting…');
+  else text(link, `Controller down: retry in ${Math.max(0, Math.ceil((conn.retryAt - now) / 1000))} s`);
 
   const s = state.session;
   const stale = $('stale');
   show(stale, !state.live);
+  // Nothing here may reassure: from the phone, a dead controller and a lost WiFi link look the same.
   text(
     stale,
     state.syncedAt
-      ? `Not connected${conn.reason ? ` (${conn.reason})` : ''}. Showing state as of ${formatClock(state.syncedAt)}${s?.running ? '; a running session keeps shooting on its own' : ''}.`
+      ? `Controller out of reach since ${formatClock(state.lostAt ?? state.syncedAt)}. Showing what was true then; nothing below is live.`
       : `Not connected to the controller yet${conn.reason ? ` (${conn.reason})` : ''}.`,
   );
+  renderDown(state, conn, ui, now);
 
   const el = $('countdown');
   const label = $('countdown-label');
   if (!s) return;
   // A suspended session has no next shot: its own box says so, with the decisions it waits for.
   show($('countdown-wrap'), s.state !== 'suspended');
-  if (!s.running) {
+  if (!state.live) {
+    // Out of reach: whether anything is being shot is unknown, so no countdown pretends it is.
+    text(label, s.running ? 'Next shot' : 'Session');
+    text(el, s.running ? 'unknown (not connected)' : s.state);
+  } else if (!s.running) {
     text(label, 'Session');
     text(el, s.state);
   } else if (s.state === 'shooting') {
     text(label, 'Now');
     text(el, `Shooting #${s.nextShotNumber}`);
-  } else if (state.live) {
+  } else {
     const ms = msUntilNextShot(s, state.clockOffsetMs, now);
     text(label, `Next shot #${s.nextShotNumber}`);
     text(el, ms === null ? '—' : ms <= 0 ? 'now' : `in ${formatDuration(ms)}`);
-  } else {
-    // Not connected: the controller keeps its absolute grid, so the next slot can still be estimated.
-    const slot = nextGridSlot(s, now + state.clockOffsetMs);
-    text(label, slot ? `Next shot #${slot.number} (estimate, not connected)` : 'Not connected');
-    text(el, slot ? `in ${formatDuration(slot.at - now - state.clockOffsetMs)}` : 'should have ended');
   }
+  const end = state.live && s.running ? plannedEnd(s) : null;
+  text($('session-left'), end ? formatDuration(end - now - state.clockOffsetMs) : '—');
 }
 
-/**
- * The first slot of the session's grid still ahead at server time `serverNow`, or null past the planned end. Counted
- * from the last known next slot, whose label follows the grid even after a re-anchored resume.
- */
-function nextGridSlot(s, serverNow) {
-  if (s.nextShotNumber == null || s.nextShotAt == null) return null;
-  const ms = s.interval * 1000;
-  const ahead = Math.max(0, Math.ceil((serverNow - s.nextShotAt) / ms));
-  const number = s.nextShotNumber + ahead;
-  if (s.totalShots && number > s.totalShots) return null;
-  return { number, at: s.nextShotAt + ahead * ms };
+/** The page's own "controller down" screen, over everything once the controller has been out of reach a moment. */
+function renderDown(state, conn, ui, now) {
+  const since = state.lostAt ?? (state.syncedAt === null ? ui.openedAt : null);
+  const down = conn.phase !== 'open' && since !== null && now - since >= DOWN_SCREEN_AFTER_MS;
+  show($('down'), down && !ui.downHidden);
+  document.body.classList.toggle('down', down && !ui.downHidden);
+  if (!down) return;
+  const retry = conn.phase === 'waiting' ? `next try in ${Math.max(0, Math.ceil((conn.retryAt - now) / 1000))} s` : 'trying now';
+  text($('down-try'), `This phone cannot reach the skylapse controller${conn.reason ? ` (${conn.reason})` : ''} — ${retry}.`);
+  const s = state.session;
+  text(
+    $('down-last'),
+    state.syncedAt
+      ? `Last heard from it at ${formatClock(state.lostAt ?? state.syncedAt)}${s ? `: “${s.title || 'Session'}” ${s.state}, ${countsText(s.counts)}` : ''}.`
+      : 'It has not answered since this page opened.',
+  );
 }

@@ -19,6 +19,8 @@ export interface ActivityEntry {
   seq?: number;
   level: 'info' | 'ok' | 'warn' | 'error';
   text: string;
+  /** The code and the raw message behind an error line, for its details toggle. */
+  detail?: string;
   key?: string;
   shot?: ActivityShot;
   count: number;
@@ -40,6 +42,7 @@ export interface UiState {
   live: boolean;
   lastSeq: number | null;
   syncedAt: number | null;
+  lostAt: number | null;
   clientId: string | null;
   availableCommands: string[];
   clockOffsetMs: number;

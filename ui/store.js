@@ -1,5 +1,6 @@
 // The UI's one state store: a pure reducer fed by `welcome` and broadcasts (and the local `connection_lost`).
 // Command replies never reach it; they only settle the request that caused them. No DOM, so Node tests import it.
+import { explainError } from './explain.js';
 import { basename, countsText, fileNames, formatDuration, formatGap, formatInterval, plural, skipReasonText } from './format.js';
 
 export const ACTIVITY_LIMIT = 20;
@@ -24,6 +25,9 @@ export const HANDLED_BROADCASTS = [
   'network_event',
   'time_sync_status',
   'power_status',
+  'camera_ip_changed',
+  'camera_setting_changed',
+  'camera_clock_offset',
 ];
 
 export function initialState() {
@@ -34,6 +38,8 @@ export function initialState() {
     lastSeq: null,
     /** When state was last confirmed by the server (local epoch ms), for the "stale since" label. */
     syncedAt: null,
+    /** When this page lost the controller (local epoch ms); null while connected. */
+    lostAt: null,
     clientId: null,
     availableCommands: [],
     /** serverTime − local time at welcome, added to Date.now() to read server wall labels. */
@@ -71,7 +77,7 @@ export function reduce(state, msg, now = Date.now()) {
   if (msg.type === 'welcome') return welcome(state, msg.data ?? {}, now);
   if (msg.type === 'connection_lost') {
     if (!state.live) return state;
-    return log({ ...state, live: false }, { at: now, level: 'warn', text: 'Lost the connection to the controller' });
+    return log({ ...state, live: false, lostAt: now }, { at: now, level: 'warn', text: 'Lost the connection to the controller' });
   }
   if (typeof msg.seq !== 'number') return state; // operation_result, error: not state
   // Before this socket's welcome the store cannot know what it missed; welcome will replace everything anyway.
@@ -91,6 +97,7 @@ function welcome(state, d, now) {
   const next = {
     ...state,
     live: true,
+    lostAt: null,
     lastSeq: seq,
     syncedAt: now,
     clientId: d.clientId ?? null,
@@ -129,6 +136,7 @@ function apply(state, type, d, at) {
     case 'camera_connected':
     case 'camera_disconnected':
     case 'camera_status':
+    case 'camera_ip_changed':
       return d.camera ? { ...state, camera: d.camera } : state;
     case 'photo_taken':
       return withSession(d.camera ? { ...state, camera: d.camera } : state, d.session);
@@ -197,7 +205,9 @@ function apply(state, type, d, at) {
   }
 }
 
-const errText = (e) => (e ? `${e.code ?? 'ERROR'}: ${e.message ?? ''}` : 'no reason given');
+/** An error in an activity line: the sentence for people; the code and message go to the entry's `detail`. */
+const said = (e, baseUrl) => (e ? explainError(e, { baseUrl }).text : 'no reason given');
+const detailOf = (e) => (e ? `${e.code ?? 'ERROR'}: ${e.message ?? ''}` : undefined);
 const titleOf = (s) => (s?.title ? `“${s.title}”` : 'session');
 const tally = (s) => countsText(s?.counts, ', ');
 const suspendWhy = (reason) =>
@@ -211,7 +221,7 @@ function networkEntry(d) {
     case 'wifi_connected':
       return { level: 'ok', text: `WiFi: joined ${d.ssid}${d.ip ? ` (${d.ip})` : ''}` };
     case 'wifi_connection_failed':
-      return { level: 'error', text: `WiFi: could not join ${d.ssid ?? 'the network'}: ${errText(d.error)}` };
+      return { level: 'error', text: `WiFi: could not join ${d.ssid ?? 'the network'}: ${said(d.error)}` };
     case 'wifi_disconnected':
       return { level: d.reason === 'lost' ? 'warn' : 'info', text: `WiFi: left ${d.ssid ?? 'the network'} (${d.reason ?? 'disconnected'})` };
     case 'access_point_changed':
@@ -230,7 +240,7 @@ function timeEntry(d) {
   if (changes.includes('stepped')) return { level: 'warn', text: `Pi clock set from ${pi.source ?? 'a source'}: moved ${Math.round(d.stepMs ?? 0)} ms` };
   if (changes.includes('step_deferred')) return { level: 'warn', text: `Pi clock is ${Math.round(pi.pendingStepMs ?? 0)} ms off; it is set after the session (labels only, the schedule is unaffected)` };
   if (changes.includes('camera_synced')) return { level: 'ok', text: `Camera clock set (${Math.round(d.camera?.offsetMs ?? 0)} ms from the Pi)` };
-  if (changes.includes('camera_sync_failed')) return { level: 'error', text: `Camera clock not set: ${errText(d.camera?.error)}` };
+  if (changes.includes('camera_sync_failed')) return { level: 'error', text: `Camera clock not set: ${said(d.camera?.error)}` };
   const off = Number.isFinite(pi.offsetMs) ? `, ${Math.round(pi.offsetMs)} ms off` : '';
   return { level: 'info', text: `Time: ${pi.synchronized ? `synced from ${pi.source}` : (pi.state ?? 'unsynced')}${off}`, key: 'time_sync' };
 }
@@ -254,7 +264,7 @@ function shotEntry(sessionId, shot) {
   const ref = { sessionId, number: n, files: shot.files ?? [], latenessMs: shot.latenessMs, recovered: Boolean(shot.recovered) };
   switch (shot.result) {
     case 'failed':
-      return { level: 'error', text: `Shot #${n} failed: ${errText(shot.error)}`, shot: ref };
+      return { level: 'error', text: `Shot #${n} failed: ${said(shot.error)}`, detail: detailOf(shot.error), shot: ref };
     case 'unknown':
       return { level: 'warn', text: `Shot #${n} unknown: the controller went down during the press; the card check will tell`, shot: ref };
     case 'skipped':
@@ -277,8 +287,12 @@ export function describe(state, type, d) {
   switch (type) {
     case 'camera_connected':
       return { level: 'ok', text: `Camera connected: ${cam?.info?.productname ?? 'camera'}${cam?.simulated ? ' (SIMULATED)' : ''}` };
-    case 'camera_disconnected':
-      return { level: 'error', text: `Camera lost: ${errText(d.reason ?? cam?.lastError)}` };
+    case 'camera_disconnected': {
+      const why = d.reason ?? cam?.lastError;
+      return { level: 'error', text: `Camera lost: ${said(why, cam?.baseUrl)}`, detail: detailOf(why) };
+    }
+    case 'camera_ip_changed':
+      return { level: 'warn', text: `Camera moved from ${d.oldIP} to ${d.newIP}; reconnecting` };
     case 'camera_status': {
       const bad = cam && cam.state !== 'connected' && cam.lastError;
       const attempt = cam?.attempt ? ` (attempt ${cam.attempt})` : '';
@@ -286,15 +300,15 @@ export function describe(state, type, d) {
       const text =
         cam?.state === 'connected'
           ? `Camera status: battery ${cam.status?.battery?.level || 'AC'}, temperature ${cam.status?.temperature ?? '—'}`
-          : `Camera ${cam?.state ?? 'status'}${attempt}${bad ? `: ${errText(cam.lastError)}` : ''}`;
-      return { level: cam?.state === 'offline' ? 'warn' : 'info', text, key: 'camera_status' };
+          : `Camera ${cam?.state ?? 'status'}${attempt}${bad ? `: ${said(cam.lastError, cam.baseUrl)}` : ''}`;
+      return { level: cam?.state === 'offline' ? 'warn' : 'info', text, detail: bad ? detailOf(cam.lastError) : undefined, key: 'camera_status' };
     }
     case 'photo_taken': {
       if (d.photo || (!d.shot && d.sessionId == null)) {
         const p = d.photo ?? cam?.lastPhoto;
         const names = fileNames(p?.files);
         return names
-          ? { level: 'ok', text: `Test photo: ${names}${Number.isFinite(p.latencyMs) ? ` (${p.latencyMs} ms)` : ''}` }
+          ? { level: 'ok', text: `Test photo: ${names}${Number.isFinite(p.latencyMs) ? ` (${Math.round(p.latencyMs)} ms)` : ''}` }
           : { level: 'warn', text: 'Test photo taken, but the camera reported no file' };
       }
       return d.shot ? shotEntry(d.sessionId, d.shot) : { level: 'info', text: 'Photo taken' };
@@ -349,7 +363,7 @@ export function describe(state, type, d) {
       return { level: 'ok', text: `Completed ${titleOf(s)}: ${tally(s)}` };
     case 'intervalometer_stopped':
       return d.reason === 'failed'
-        ? { level: 'error', text: `Session FAILED: ${errText(d.error ?? s?.error)} (${tally(s)})` }
+        ? { level: 'error', text: `Session FAILED: ${said(d.error ?? s?.error)} (${tally(s)})`, detail: detailOf(d.error ?? s?.error) }
         : { level: 'info', text: `Stopped ${titleOf(s)}: ${tally(s)}` };
     case 'network_event':
       return networkEntry(d);
@@ -369,6 +383,16 @@ export function describe(state, type, d) {
     }
     case 'session_discarded':
       return { level: 'info', text: 'Session discarded (its log is kept; photos on the card are not deleted)' };
+    case 'camera_setting_changed': {
+      const st = d.setting;
+      const who = d.source === 'camera' ? ' on the camera' : '';
+      return { level: 'info', text: `${st?.name ?? 'Setting'} set to ${typeof st?.value === 'string' ? st.value : JSON.stringify(st?.value)}${who}`, key: `setting_${st?.name}` };
+    }
+    case 'camera_clock_offset': {
+      const ms = d.clock?.offsetMs;
+      const text = Number.isFinite(ms) ? `Camera clock is ${formatDuration(Math.abs(ms))} ${ms >= 0 ? 'ahead of' : 'behind'} the Pi` : 'Camera clock unreadable';
+      return { level: Number.isFinite(ms) && Math.abs(ms) > 2_000 ? 'warn' : 'info', text, key: 'camera_clock_offset' };
+    }
     default:
       return { level: 'warn', text: `Unknown event “${type}” (this page may be out of date)` };
   }

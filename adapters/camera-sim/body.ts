@@ -4,6 +4,10 @@
 import type { Clock } from '../../machines/clock.ts';
 import { isBulb, parseTv } from '../ccapi/tv.ts';
 import { formatCanonDatetime } from '../ccapi/datetime.ts';
+import { abilityRefusal } from '../ccapi/notation.ts';
+import { R50_SETTINGS } from './profile-r50.ts';
+import type { SimProfile } from './profiles.ts';
+import type { Quirk } from './quirks.ts';
 import { SimCard, fileNameFor } from './card.ts';
 import { PollHub } from './poll-hub.ts';
 import { ShotEngine, type ShotPhase } from './shot-engine.ts';
@@ -46,23 +50,12 @@ const CARD_MAX = 63_992_496_128;
 const CARD_FREE = 62_670_110_720;
 /** Battery percent used per release (an LP-E17 gives a few hundred to a thousand shots). */
 const DRAIN_PER_SHOT = 0.1;
-export const CARD_PATH = '/ccapi/ver130/contents/card1';
 
-// Ability lists from a real R50's event-poll answer (docs/camera-notes.md §11).
-export const TV_ABILITY = [
-  'bulb', '30"', '25"', '20"', '15"', '13"', '10"', '8"', '6"', '5"', '4"', '3"2', '2"5', '2"', '1"6', '1"3', '1"',
-  '0"8', '0"6', '0"5', '0"4', '0"3', '1/4', '1/5', '1/6', '1/8', '1/10', '1/13', '1/15', '1/20', '1/25', '1/30',
-  '1/40', '1/50', '1/60', '1/80', '1/100', '1/125', '1/160', '1/200', '1/250', '1/320', '1/400', '1/500', '1/640',
-  '1/800', '1/1000', '1/1250', '1/1600', '1/2000', '1/2500', '1/3200', '1/4000',
-];
-const AV_ABILITY = ['f5.0', 'f5.6', 'f6.3', 'f7.1', 'f8.0', 'f9.0', 'f10', 'f11', 'f13', 'f14', 'f16', 'f18', 'f20', 'f22', 'f25'];
-const ISO_ABILITY = [
-  'auto', '100', '125', '160', '200', '250', '320', '400', '500', '640', '800', '1000', '1250', '1600', '2000', '2500',
-  '3200', '4000', '5000', '6400', '8000', '10000', '12800', '16000', '20000', '25600', '32000',
-];
-const ABILITY: Record<SettingName, string[]> = { tv: TV_ABILITY, av: AV_ABILITY, iso: ISO_ABILITY };
+/** Temperature states of `devicestatus/temperature` the simulator can be put in (docs/camera-notes.md §9). */
+export const TEMPERATURES = ['normal', 'warning', 'disableshooting', 'disablerelease'] as const;
+export type Temperature = (typeof TEMPERATURES)[number];
 
-export type SettingName = 'tv' | 'av' | 'iso';
+type SettingValue = { value: unknown; ability: unknown };
 
 export interface SimState extends SimModes {
   /** Releases whose files were all written since start or reset. */
@@ -87,6 +80,7 @@ export interface SimState extends SimModes {
   phase: ShotPhase;
   tv: string;
   pollPending: boolean;
+  temperature: Temperature;
 }
 
 /** A refusal as the camera words it; null means accepted. */
@@ -100,8 +94,13 @@ export class SimBody {
   private readonly initialTv: string;
   /** Names of the release being written, one per file. */
   private writing: string[] = [];
+  /** The storage's contents path, e.g. `/ccapi/ver130/contents/card1`. */
+  readonly cardPath: string;
+  /** `http://host:port` once listening: ver100 bodies answer with absolute URLs. */
+  origin = '';
   private s!: {
-    settings: Record<SettingName, string>;
+    settings: Record<string, SettingValue>;
+    temperature: Temperature;
     modes: SimModes;
     shots: number;
     presses: Array<{ wall: number; mono: number }>;
@@ -121,8 +120,11 @@ export class SimBody {
     private readonly clock: Clock,
     readonly timings: SimTimings,
     tv: string,
-    cardFile?: string,
+    cardFile: string | undefined,
+    readonly profile: SimProfile,
+    readonly quirks: ReadonlySet<Quirk>,
   ) {
+    this.cardPath = `${profile.contentsRoot}/${profile.storageName}`;
     this.timers = new TimerSet(clock);
     this.hub = new PollHub(this.timers);
     this.card = new SimCard(cardFile);
@@ -135,11 +137,16 @@ export class SimBody {
   reset(): void {
     this.engine.cancel();
     this.hub.reset();
-    this.hub.instant = false;
+    const modes = { ...NO_MODES, rawJpeg: this.quirks.has('raw-jpeg'), instantPolls: this.quirks.has('instant-polls') };
+    this.hub.instant = modes.instantPolls;
+    this.hub.emptyAnswer = this.quirks.has('key-only-polls') ? { contents: {} } : {};
     this.writing = [];
+    const settings: Record<string, SettingValue> = structuredClone(R50_SETTINGS);
+    settings.tv = { ...settings.tv!, value: this.initialTv };
     this.s = {
-      settings: { tv: this.initialTv, av: 'f5.6', iso: '1600' },
-      modes: { ...NO_MODES },
+      settings,
+      temperature: 'normal',
+      modes,
       shots: 0,
       presses: [],
       pressRequests: 0,
@@ -216,22 +223,28 @@ export class SimBody {
       cardFull: this.cardFull(),
       battery: Math.round(this.s.battery * 10) / 10,
       phase: this.engine.phase,
-      tv: this.s.settings.tv,
+      tv: this.tv(),
       pollPending: this.hub.isPending,
+      temperature: this.s.temperature,
     };
   }
 
   // ---- shutter ----
 
-  /** `shutterbutton` with a valid body: starts a release or says why not. */
-  pressShutter(): Refusal {
+  /** `shutterbutton` with a valid body: starts a release, says why not, or (quirk `never-busy`) ignores it. */
+  pressShutter(): Refusal | 'ignored' {
     this.s.pressRequests++;
+    if (this.quirks.has('never-busy') && this.engine.phase !== 'idle') return 'ignored';
+    if (this.s.temperature === 'disablerelease' || this.s.temperature === 'disableshooting') {
+      // The real wording is not known (docs/camera-notes.md §9); the client keys on the temperature status.
+      return { status: 503, message: `Temperature too high (${this.s.temperature})` };
+    }
     if (this.s.busyNext > 0 || this.engine.phase !== 'idle') {
       if (this.s.busyNext > 0) this.s.busyNext--;
       this.s.busyRefusals++;
       return { status: 503, message: 'Device busy' };
     }
-    const tv = this.s.settings.tv;
+    const tv = this.tv();
     // Bulb needs shutterbutton/manual (client-timed); the plain button has no duration to use.
     if (isBulb(tv)) return { status: 503, message: 'Mode not supported' };
     if (this.cardFull()) return { status: 503, message: 'Can not write to card' };
@@ -256,9 +269,10 @@ export class SimBody {
     if (index === this.writing.length - 1) this.s.shots++;
     const levelBefore = this.batteryLevel();
     this.s.battery = Math.max(0, this.s.battery - DRAIN_PER_SHOT / this.writing.length);
-    const changes: Record<string, unknown> = { storage: this.storage(), recordable: this.recordable() };
+    // Keys as a real R50's event after a shot (docs/camera-notes.md §12): the new file and `recordable`.
+    const changes: Record<string, unknown> = { recordable: this.recordable() };
     if (this.batteryLevel() !== levelBefore) changes.battery = this.batteryBody();
-    this.hub.publish(changes, [`${CARD_PATH}/${name}`]);
+    this.hub.publish(changes, this.quirks.has('no-addedcontents') ? [] : [this.ref(`${this.cardPath}/${name}`)]);
   }
 
   // ---- status answers (shapes in docs/camera-notes.md §9, §10) ----
@@ -276,7 +290,8 @@ export class SimBody {
 
   battery() {
     this.s.ver100BatteryRead = true;
-    return this.batteryBody();
+    const body = this.batteryBody();
+    return this.quirks.has('battery-number') ? { ...body, level: Math.round(this.s.battery) } : body;
   }
 
   batteryList() {
@@ -285,27 +300,32 @@ export class SimBody {
   }
 
   storage() {
-    return {
-      storagelist: [
-        {
-          name: 'card1',
-          path: CARD_PATH,
-          accesscapability: 'readwrite',
-          maxsize: CARD_MAX,
-          spacesize: this.cardFull() ? 0 : this.freeBytes(),
-          contentsnumber: this.card.size,
-        },
-      ],
+    const q = this.quirks;
+    const where = this.profile.absoluteUrls ? { url: this.ref(this.cardPath) } : q.has('storage-relative-url') ? { url: this.cardPath } : { path: this.cardPath };
+    const count = q.has('storage-remainingshots') ? { remainingshots: this.recordable().recordableshots } : { contentsnumber: this.card.size };
+    const entry = {
+      name: this.profile.storageName,
+      ...where,
+      accesscapability: 'readwrite',
+      maxsize: CARD_MAX,
+      spacesize: this.cardFull() ? 0 : this.freeBytes(),
+      ...count,
     };
+    return { storagelist: [entry] };
   }
 
   currentStorage() {
-    return { name: 'card1', path: CARD_PATH };
+    return { name: this.profile.storageName, path: this.ref(this.cardPath) };
   }
 
   currentDirectory() {
     const folder = this.card.currentFolder();
-    return { name: folder, path: `${CARD_PATH}/${folder}` };
+    return { name: folder, path: this.ref(`${this.cardPath}/${folder}`) };
+  }
+
+  /** A contents path as this body answers it: absolute URL on ver100 bodies, else as is. */
+  ref(path: string): string {
+    return this.profile.absoluteUrls ? `${this.origin}${path}` : path;
   }
 
   recordable() {
@@ -314,7 +334,14 @@ export class SimBody {
   }
 
   temperature() {
-    return { status: 'normal' };
+    return { status: this.s.temperature };
+  }
+
+  /** Temperature knob; announced in the event poll like a setting change. */
+  setTemperature(t: Temperature): void {
+    if (t === this.s.temperature) return;
+    this.s.temperature = t;
+    this.hub.publish({ temperature: this.temperature() });
   }
 
   lens() {
@@ -343,34 +370,50 @@ export class SimBody {
     this.s.clock = { baseUtc: utcMs, baseMono: this.clock.mono(), stdOffsetMin, dst };
   }
 
-  setting(name: SettingName) {
-    return { value: this.s.settings[name], ability: ABILITY[name] };
+  private tv(): string {
+    return String(this.s.settings.tv!.value);
+  }
+
+  /** One setting's answer, or undefined when the body has no such setting. */
+  setting(name: string): SettingValue | undefined {
+    if (name === 'stillimagequality') return this.quality();
+    const s = this.s.settings[name];
+    return s && { value: s.value, ability: s.ability };
   }
 
   /** A settings PUT: 400 for values outside the ability, 503 while exposing or writing. */
-  putSetting(name: SettingName, value: unknown): Refusal {
-    if (typeof value !== 'string' || !ABILITY[name].includes(value)) return { status: 400, message: 'Invalid parameter' };
+  putSetting(name: string, value: unknown): Refusal {
+    const current = this.setting(name);
+    if (!current || value === undefined || abilityRefusal(value, current.ability) !== null) return { status: 400, message: 'Invalid parameter' };
     if (this.engine.phase !== 'idle') return { status: 503, message: 'During shooting or recording' };
-    this.s.settings[name] = value;
+    if (name === 'stillimagequality') {
+      const q = value as { raw?: unknown };
+      this.setModes({ rawJpeg: q.raw !== undefined && q.raw !== 'none' });
+      return null;
+    }
+    this.s.settings[name] = { ...this.s.settings[name]!, value };
     this.hub.publish({ [name]: this.setting(name) });
     return null;
   }
 
-  /** Test hook: sets Tv without the ability/busy checks a PUT gets. */
-  forceTv(tv: string): void {
-    this.s.settings.tv = tv;
+  /** As if turned on the body: a new value (no ability check), announced in the event poll. */
+  changeOnBody(name: string, value: unknown): void {
+    const s = this.s.settings[name];
+    if (!s) return;
+    this.s.settings[name] = { ...s, value };
+    this.hub.publish({ [name]: this.setting(name) });
   }
 
+  /** Test hook: sets Tv without the ability/busy checks a PUT gets. */
+  forceTv(tv: string): void {
+    this.s.settings.tv = { ...this.s.settings.tv!, value: tv };
+  }
+
+  /** `shooting/settings`: every setting; ver110 adds image quality, as on the R50. */
   settings(version: 100 | 110) {
-    const out: Record<string, unknown> = {
-      shootingmodedial: { value: 'm', ability: ['m'] },
-      av: this.setting('av'),
-      tv: this.setting('tv'),
-      iso: this.setting('iso'),
-      exposure: { value: '+0.0', ability: ['+0.0'] },
-      wb: { value: 'daylight', ability: ['auto', 'daylight', 'shade', 'cloudy', 'tungsten', 'whitefluorescent', 'flash', 'custom', 'colortemp', 'awbwhite'] },
-    };
-    if (version >= 110) out.stillimagequality = this.quality();
+    const out: Record<string, unknown> = {};
+    for (const name of Object.keys(this.s.settings)) out[name] = this.setting(name);
+    if (version >= 110 || this.profile.name === 'ver100-only') out.stillimagequality = this.quality();
     return out;
   }
 

@@ -2,10 +2,9 @@
 // folders → `kind=number` → 100-entry `kind=list` pages, and `kind=info` per file. Refused with 503 while the
 // camera shoots, as real bodies do; downloads are not simulated (501).
 
-import { CARD_PATH, type SimBody } from './body.ts';
+import type { SimBody } from './body.ts';
 import type { Exchange } from './routes.ts';
 
-export const CONTENTS_ROOT = '/ccapi/ver130/contents';
 const PAGE = 100;
 const INVALID = { message: 'Invalid parameter' };
 const NOT_FOUND = { message: 'URL not found' };
@@ -16,15 +15,21 @@ const TYPES: Record<string, (name: string) => boolean> = {
   cr3: (n) => n.endsWith('.CR3'),
 };
 
-/** GET on `/ccapi/ver130/contents` or anything below it. */
+/** A listing as the body answers it: relative `path`s, or absolute URLs under `url` on ver100 bodies. */
+function listing(body: SimBody, paths: string[]) {
+  return body.profile.absoluteUrls ? { url: paths.map((p) => body.ref(p)) } : { path: paths };
+}
+
+/** GET on the contents root (`/ccapi/ver130/contents` on the R50) or anything below it. */
 export function getContents(body: SimBody, path: string, x: Exchange): void {
+  const card = body.cardPath;
   const phase = body.phase;
   if (phase === 'exposing' || phase === 'processing') return x.reply(503, { message: 'During shooting or recording' });
   if (phase === 'writing') return x.reply(503, { message: 'Device busy' });
-  if (path === CONTENTS_ROOT) return x.reply(200, { path: [CARD_PATH] });
-  if (path === CARD_PATH) return x.reply(200, { path: body.card.folders().map((f) => `${CARD_PATH}/${f}`) });
-  if (!path.startsWith(`${CARD_PATH}/`)) return x.reply(404, NOT_FOUND);
-  const rest = path.slice(CARD_PATH.length + 1);
+  if (path === body.profile.contentsRoot) return x.reply(200, listing(body, [card]));
+  if (path === card) return x.reply(200, listing(body, body.card.folders().map((f) => `${card}/${f}`)));
+  if (!path.startsWith(`${card}/`)) return x.reply(404, NOT_FOUND);
+  const rest = path.slice(card.length + 1);
   const [folder, file, ...extra] = rest.split('/');
   if (!folder || extra.length > 0) return x.reply(404, NOT_FOUND);
   if (file === undefined) return listFolder(body, folder, x);
@@ -59,5 +64,5 @@ function listFolder(body: SimBody, folder: string, x: Exchange): void {
   const page = Number(x.query.get('page') ?? '1');
   if (!Number.isInteger(page) || page < 1) return x.reply(400, INVALID);
   // Past the last page: an empty list (assumed for real bodies, docs/camera-notes.md §5).
-  x.reply(200, { path: selected.slice((page - 1) * PAGE, page * PAGE).map((n) => `${CARD_PATH}/${n}`) });
+  x.reply(200, listing(body, selected.slice((page - 1) * PAGE, page * PAGE).map((n) => `${body.cardPath}/${n}`)));
 }

@@ -3,18 +3,22 @@
 // never under /ccapi.
 
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from 'pino';
 import * as z from 'zod';
 import type { Clock } from '../../machines/clock.ts';
 import { systemClock } from '../clock.ts';
-import { DEFAULT_TIMINGS, SimBody, type SimModes, type SimState, type SimTimings } from './body.ts';
-import { CONTENTS_ROOT, getContents } from './contents.ts';
-import { r50Topology } from './profile-r50.ts';
+import { DEFAULT_TIMINGS, SimBody, TEMPERATURES, type SimModes, type SimState, type SimTimings, type Temperature } from './body.ts';
+import { getContents } from './contents.ts';
+import { simProfile, type ProfileName } from './profiles.ts';
+import { answeredTopology, servedTopology, type Quirk } from './quirks.ts';
 import { ccapiRoutes, type Exchange } from './routes.ts';
 import { startSsdpResponder, type SsdpResponder } from './ssdp.ts';
 
-export { DEFAULT_TIMINGS, type SimModes, type SimTimings } from './body.ts';
+export { DEFAULT_TIMINGS, TEMPERATURES, type SimModes, type SimTimings, type Temperature } from './body.ts';
+export { PROFILES, type ProfileName } from './profiles.ts';
+export { QUIRKS, parseQuirks, type Quirk } from './quirks.ts';
 export { fileNameFor } from './card.ts';
 
 export interface SimulatorOptions {
@@ -37,6 +41,12 @@ export interface SimulatorOptions {
    * an interface made for it (tests: inside a network namespace).
    */
   ssdp?: { address: string; descriptionPort?: number };
+  /** Which body to be (default `r50`). */
+  profile?: ProfileName;
+  /** Ways to differ from the R50 (quirks.ts). */
+  quirks?: readonly Quirk[];
+  /** Serve HTTPS with a self-signed certificate made at start, as cameras with HTTPS enabled do. */
+  https?: boolean;
 }
 
 export interface SimulatorState extends SimState {
@@ -55,6 +65,10 @@ export interface SimControl {
   setModes(modes: Partial<SimModes>): void;
   /** Sets Tv directly (no ability or busy check), e.g. `bulb`. */
   setTv(tv: string): void;
+  /** The camera's temperature status (`disablerelease`/`disableshooting` refuse presses). */
+  setTemperature(t: Temperature): void;
+  /** A setting changed on the body (its dial or menu): no checks, announced in the event poll. */
+  changeOnBody(name: string, value: unknown): void;
   state(): SimulatorState;
   reset(): void;
 }
@@ -80,6 +94,9 @@ const FaultsSchema = z
     rawJpeg: z.boolean().optional(),
     noiseReductionMs: z.number().min(0).optional(),
     instantPolls: z.boolean().optional(),
+    temperature: z.enum(TEMPERATURES).optional(),
+    /** A setting turned on the body (no ability check), e.g. `{"name": "iso", "value": "800"}`. */
+    setting: z.object({ name: z.string(), value: z.unknown() }).strict().optional(),
   })
   .strict();
 
@@ -87,6 +104,11 @@ const MAX_BODY = 64 * 1024;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.writableEnded || res.destroyed) return;
+  if (body === undefined) {
+    res.writeHead(status, { 'content-length': 0 });
+    res.end();
+    return;
+  }
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
@@ -109,9 +131,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const clock = opts.clock ?? systemClock;
   const host = opts.host ?? '127.0.0.1';
   const log = opts.logger;
-  const body = new SimBody(clock, { ...DEFAULT_TIMINGS, ...opts.timings }, opts.tv ?? '1/125', opts.cardFile);
-  const topology = r50Topology();
-  const listed = new Map(Object.values(topology).flat().map((e) => [e.path, e]));
+  const profile = simProfile(opts.profile ?? 'r50');
+  const quirks = new Set(opts.quirks ?? []);
+  const body = new SimBody(clock, { ...DEFAULT_TIMINGS, ...opts.timings }, opts.tv ?? '1/125', opts.cardFile, profile, quirks);
+  const served = servedTopology(profile.topology(), quirks);
+  const topology = answeredTopology(served, quirks);
+  const listed = new Map(Object.values(served).flat().map((e) => [e.path, e]));
+  const contentsRoot = profile.contentsRoot;
   const routes = ccapiRoutes(body);
   const sockets = new Set<Socket>();
   let offlineUntil: number | null = null;
@@ -138,6 +164,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     dropAfterFire: (n) => body.dropAfterFire(n),
     setModes: (modes) => body.setModes(modes),
     setTv: (tv) => body.forceTv(tv),
+    setTemperature: (t) => body.setTemperature(t),
+    changeOnBody: (name, value) => body.changeOnBody(name, value),
     state,
     reset: () => {
       offlineUntil = null;
@@ -164,6 +192,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     if (f.tv !== undefined) body.forceTv(f.tv);
     if (f.goOfflineMs !== undefined) goOffline(f.goOfflineMs, req.socket);
     if (f.dropAfterFire !== undefined) body.dropAfterFire(f.dropAfterFire);
+    if (f.temperature !== undefined) body.setTemperature(f.temperature);
+    if (f.setting !== undefined) body.changeOnBody(f.setting.name, f.setting.value);
     const { rawJpeg, noiseReductionMs, instantPolls } = f;
     body.setModes({
       ...(rawJpeg !== undefined && { rawJpeg }),
@@ -171,6 +201,15 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       ...(instantPolls !== undefined && { instantPolls }),
     });
     sendJson(res, 200, state());
+  }
+
+  /** A CCAPI error answer: `{"message"}` as Canon bodies give it, or the quirky shapes of other implementations. */
+  function refuse(res: ServerResponse, status: number, message: string): void {
+    if (quirks.has('detail-errors')) return sendJson(res, status, { detail: message });
+    if (!quirks.has('text-errors')) return sendJson(res, status, { message });
+    if (res.writableEnded || res.destroyed) return;
+    res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(message) });
+    res.end(message);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -187,44 +226,52 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return method === 'GET' ? sendJson(res, 200, topology) : sendJson(res, 405, { message: 'Method not allowed' });
     }
     // Everything below the contents root is served under the root's topology entry (docs/camera-notes.md §8).
-    const inContents = path.startsWith(`${CONTENTS_ROOT}/`);
-    const entry = listed.get(inContents ? CONTENTS_ROOT : path);
-    if (!entry) return sendJson(res, 404, { message: 'URL not found' });
+    const inContents = path.startsWith(`${contentsRoot}/`);
+    const entry = listed.get(inContents ? contentsRoot : path);
+    if (!entry) return refuse(res, 404, 'URL not found');
     const allowed = { GET: entry.get, POST: entry.post, PUT: entry.put, DELETE: entry.delete }[method] === true;
-    if (!allowed) return sendJson(res, 405, { message: 'Method not allowed' });
+    if (!allowed) return refuse(res, 405, 'Method not allowed');
     const handler =
-      path.startsWith(CONTENTS_ROOT) && method === 'GET'
+      path.startsWith(contentsRoot) && method === 'GET'
         ? (x: Exchange) => getContents(body, path, x)
         : routes.get(path)?.[method as 'GET' | 'POST' | 'PUT' | 'DELETE'];
-    if (!handler) return sendJson(res, 501, { message: 'Not implemented by the simulator' });
+    if (!handler) return refuse(res, 501, 'Not implemented by the simulator');
 
     const text = await readBody(req);
     let parsedBody: unknown;
-    if (text === null) return sendJson(res, 400, { message: 'Invalid parameter' });
+    if (text === null) return refuse(res, 400, 'Invalid parameter');
     if (text.trim() !== '') {
       try {
         parsedBody = JSON.parse(text); // content-type is not required (Canomate omits it)
       } catch {
-        return sendJson(res, 400, { message: 'Invalid parameter' });
+        return refuse(res, 400, 'Invalid parameter');
       }
     }
     const exchange: Exchange = {
       query: url.searchParams,
       body: parsedBody,
-      reply: (status, data) => sendJson(res, status, data),
+      reply: (status, data) => {
+        const message = (data as { message?: unknown } | undefined)?.message;
+        if (status >= 400 && typeof message === 'string') refuse(res, status, message);
+        else sendJson(res, status, data);
+      },
       onClose: (fn) => res.on('close', fn),
       drop: () => req.socket.destroy(),
     };
     handler(exchange);
   }
 
-  const server = http.createServer({ keepAlive: true }, (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((err: unknown) => {
       log?.error({ err }, 'sim handler failed');
       sendJson(res, 500, { message: 'Simulator error' });
     });
-  });
-  server.on('connection', (socket: Socket) => {
+  };
+  // The certificate is made at start, as a camera makes its own; selfsigned is loaded only for HTTPS.
+  const server = opts.https
+    ? https.createServer({ ...(await selfSignedCert(host)), keepAlive: true }, onRequest)
+    : http.createServer({ keepAlive: true }, onRequest);
+  server.on(opts.https ? 'secureConnection' : 'connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -237,7 +284,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     });
   });
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/ccapi`;
+  const origin = `${opts.https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  body.origin = origin;
+  const url = `${origin}/ccapi`;
   log?.info({ url }, 'sim: camera listening');
 
   let responder: SsdpResponder | undefined;
@@ -276,4 +325,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+async function selfSignedCert(host: string): Promise<{ key: string; cert: string }> {
+  // A CommonJS package: under the bundler its functions sit on `default`, under tsx on the namespace.
+  const mod = (await import('selfsigned')) as typeof import('selfsigned') & { default?: typeof import('selfsigned') };
+  const generate = mod.default?.generate ?? mod.generate;
+  const pems = await generate([{ name: 'commonName', value: host }], { keyType: 'ec' }); // EC: made in milliseconds, even on a Pi
+  return { key: pems.private, cert: pems.cert };
 }

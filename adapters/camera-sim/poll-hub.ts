@@ -17,6 +17,8 @@ export class PollHub {
   private pending: Pending | null = null;
   /** Answer every poll at once, whatever its hold (a body that never holds; the client must not spin on it). */
   instant = false;
+  /** What a poll with nothing to tell answers: `{}`, or a key-only body on some implementations. */
+  emptyAnswer: Record<string, unknown> = {};
 
   constructor(private readonly timers: TimerSet) {}
 
@@ -41,7 +43,7 @@ export class PollHub {
       return {};
     }
     const pending: Pending = { respond, timer: null };
-    pending.timer = this.timers.after(holdMs, () => this.finish(pending, {}));
+    pending.timer = this.timers.after(holdMs, () => this.finish(pending, { ...this.emptyAnswer }));
     this.pending = pending;
     return pending;
   }
@@ -56,7 +58,7 @@ export class PollHub {
   /** DELETE: ends the outstanding poll with `{}`; false when there was none (503 `Not started`). */
   stop(): boolean {
     if (!this.pending) return false;
-    this.finish(this.pending, {});
+    this.finish(this.pending, { ...this.emptyAnswer });
     return true;
   }
 
@@ -72,6 +74,7 @@ export class PollHub {
   }
 
   private take(): Record<string, unknown> {
+    if (!this.hasChanges()) return { ...this.emptyAnswer };
     const out: Record<string, unknown> = { ...this.changes };
     if (this.added.length) out.addedcontents = this.added;
     this.changes = {};

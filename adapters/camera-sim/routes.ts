@@ -2,7 +2,8 @@
 // answers 501 (a simulator gap, not camera behaviour); anything unlisted is 404 (see index.ts).
 
 import { parseCanonDatetime } from '../ccapi/datetime.ts';
-import type { SimBody, SettingName } from './body.ts';
+import type { SimBody } from './body.ts';
+import { R50_SETTINGS } from './profile-r50.ts';
 
 export interface Exchange {
   query: URLSearchParams;
@@ -33,23 +34,30 @@ export function ccapiRoutes(body: SimBody): Routes {
   add('ver100/devicestatus/lens', { GET: ok(() => body.lens()) });
   add('ver100/devicestatus/temperature', { GET: ok(() => body.temperature()) });
   add('ver110/devicestatus/batterylist', { GET: ok(() => body.batteryList()) });
-  add('ver110/devicestatus/storage', { GET: ok(() => body.storage()) });
-  add('ver110/devicestatus/currentstorage', { GET: ok(() => body.currentStorage()) });
-  add('ver110/devicestatus/currentdirectory', { GET: ok(() => body.currentDirectory()) });
+  // Storage and the current storage/directory: ver110 on the R50, ver100 on older bodies, ver120 on some emulators.
+  for (const v of ['ver100', 'ver110', 'ver120']) {
+    add(`${v}/devicestatus/storage`, { GET: ok(() => body.storage()) });
+    add(`${v}/devicestatus/currentstorage`, { GET: ok(() => body.currentStorage()) });
+    add(`${v}/devicestatus/currentdirectory`, { GET: ok(() => body.currentDirectory()) });
+  }
   add('ver100/shooting/information/recordable', { GET: ok(() => body.recordable()) });
   add('ver100/shooting/settings', { GET: ok(() => body.settings(100)) });
-  add('ver110/shooting/settings', { GET: ok(() => body.settings(110)) });
+  add('ver110/shooting/settings', {
+    GET: (x) => (body.quirks.has('settings-newest-404') ? x.reply(404, { message: 'URL not found' }) : x.reply(200, body.settings(110))),
+  });
 
-  for (const name of ['tv', 'av', 'iso'] as const satisfies readonly SettingName[]) {
-    add(`ver100/shooting/settings/${name}`, {
-      GET: ok(() => body.setting(name)),
-      PUT: (x) => {
-        const refusal = body.putSetting(name, field(x.body, 'value'));
-        if (refusal) x.reply(refusal.status, { message: refusal.message });
-        else x.reply(200, { value: body.setting(name).value });
-      },
-    });
-  }
+  // One route per setting (`shootingmodedial_movie` lives at `shootingmodedial/movie`); image quality at ver110
+  // on the R50, ver100 on older bodies. Only the routes the profile lists are reachable (index.ts).
+  const single = (name: string) => ({
+    GET: (x: Exchange) => x.reply(200, body.setting(name)),
+    PUT: (x: Exchange) => {
+      const refusal = body.putSetting(name, field(x.body, 'value'));
+      if (refusal) x.reply(refusal.status, { message: refusal.message });
+      else x.reply(200, { value: body.setting(name)?.value });
+    },
+  });
+  for (const name of Object.keys(R50_SETTINGS)) add(`ver100/shooting/settings/${name.replace(/_/g, '/')}`, single(name));
+  for (const v of ['ver100', 'ver110']) add(`${v}/shooting/settings/stillimagequality`, single('stillimagequality'));
 
   add('ver100/functions/datetime', {
     GET: ok(() => body.datetime()),
@@ -65,9 +73,12 @@ export function ccapiRoutes(body: SimBody): Routes {
 
   add('ver100/shooting/control/shutterbutton', {
     POST: (x) => {
-      if (typeof field(x.body, 'af') !== 'boolean') return x.reply(400, INVALID);
+      const af = field(x.body, 'af');
+      if (typeof af !== 'boolean') return x.reply(400, INVALID);
+      if (af === false && body.quirks.has('af-required')) return x.reply(422, INVALID);
       // Decided on arrival (a second press during the latency is refused), answered after the latency.
-      const refusal = body.pressShutter();
+      const answer = body.pressShutter();
+      const refusal = answer === 'ignored' ? null : answer;
       const drop = refusal === null && body.takeDrop(); // fired, but the answer is lost
       body.timers.after(body.timings.pressLatencyMs, () =>
         drop ? x.drop() : refusal ? x.reply(refusal.status, { message: refusal.message }) : x.reply(200, {}),
@@ -75,25 +86,33 @@ export function ccapiRoutes(body: SimBody): Routes {
     },
   });
 
-  add('ver110/event/polling', {
-    GET: (x) => {
-      body.countPoll();
-      const timeout = x.query.get('timeout');
-      const hold =
-        timeout === null || timeout === 'immediately'
+  // ver110: `timeout=immediately|short|long` (none: at once). ver100: `continue=on` holds like `long`, else at once.
+  const poll = (version: 100 | 110): Handler => (x) => {
+    body.countPoll();
+    const timeout = x.query.get('timeout');
+    const hold =
+      version === 100
+        ? x.query.get('continue') === 'on'
+          ? body.timings.pollLongMs
+          : 0
+        : timeout === null || timeout === 'immediately'
           ? 0
           : timeout === 'short'
             ? body.timings.pollShortMs
             : timeout === 'long'
               ? body.timings.pollLongMs
               : -1;
-      if (hold < 0) return x.reply(400, INVALID);
-      const token = body.hub.poll(hold, (status, data) => x.reply(status, data));
-      if (!token) return x.reply(503, { message: 'Already started' });
-      x.onClose(() => body.hub.abandon(token));
-    },
-    DELETE: (x) => (body.hub.stop() ? x.reply(200, {}) : x.reply(503, { message: 'Not started' })),
-  });
+    if (hold < 0) return x.reply(400, INVALID);
+    const token = body.hub.poll(hold, (status, data) => x.reply(status, data));
+    if (!token) return x.reply(503, { message: 'Already started' });
+    x.onClose(() => body.hub.abandon(token));
+  };
+  const stopPolling: Handler = (x) => {
+    if (!body.hub.stop()) return x.reply(503, { message: 'Not started' });
+    return body.quirks.has('delete-204') ? x.reply(204, undefined) : x.reply(200, {});
+  };
+  add('ver110/event/polling', { GET: poll(110), DELETE: stopPolling });
+  add('ver100/event/polling', { GET: poll(100), DELETE: stopPolling });
 
   return routes;
 }

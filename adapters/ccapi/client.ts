@@ -2,8 +2,8 @@
 // fails with NOT_SUPPORTED before any request is sent.
 
 import type { Logger } from 'pino';
-import type { CameraInfo } from '../../machines/camera-port.ts';
-import { CcapiError, cameraMessageOf } from './errors.ts';
+import { CameraError, type CameraInfo } from '../../machines/camera-port.ts';
+import { CcapiError, cameraMessageOf, protocolError } from './errors.ts';
 import type { Priority } from './command-lane.ts';
 import type { CcapiHttp, HttpMethod, Lane } from './http.ts';
 import {
@@ -51,7 +51,9 @@ export interface StorageEntry {
   accesscapability: string | null;
   maxsize: number;
   spacesize: number;
-  contentsnumber: number;
+  /** Null on bodies that leave it out (some give `remainingshots` instead). */
+  contentsnumber: number | null;
+  remainingshots: number | null;
 }
 export interface Setting {
   value: unknown;
@@ -64,11 +66,13 @@ export interface CameraDatetime {
   utcMs: number | null;
   stdOffsetMin: number | null;
 }
-/** `timeout` = ver110+ long poll; `immediate` = ver100 body answering at once (the `continue=on` form is a TODO). */
-export type PollDialect = 'timeout' | 'immediate';
+/** `timeout` = ver110+ (`?timeout=long`); `continue` = ver100 bodies (`?continue=on`, held until an event). */
+export type PollDialect = 'timeout' | 'continue';
 
 export class CcapiClient {
   private topo: Topology | null = null;
+  /** The camera answered 422 to `{af: false}`: every press asks for autofocus. */
+  private afRequired = false;
 
   constructor(
     readonly http: CcapiHttp,
@@ -92,19 +96,30 @@ export class CcapiClient {
     return this.topo;
   }
 
-  private call(
+  private async call(
     method: HttpMethod,
     feature: string,
     opts: { lane?: Lane; timeoutMs?: number; body?: unknown; query?: string; signal?: AbortSignal; priority?: Priority } = {},
   ): Promise<unknown> {
-    const endpoint = this.topology.resolve(feature, method.toLowerCase() as Method);
-    return this.http.request(opts.lane ?? 'command', method, endpoint.path + (opts.query ?? ''), {
-      context: feature,
-      timeoutMs: opts.timeoutMs ?? this.timeouts.statusMs,
-      body: opts.body,
-      signal: opts.signal,
-      priority: opts.priority,
-    });
+    const verb = method.toLowerCase() as Method;
+    let endpoint = this.topology.resolve(feature, verb);
+    for (;;) {
+      try {
+        return await this.http.request(opts.lane ?? 'command', method, endpoint.path + (opts.query ?? ''), {
+          context: feature,
+          timeoutMs: opts.timeoutMs ?? this.timeouts.statusMs,
+          body: opts.body,
+          signal: opts.signal,
+          priority: opts.priority,
+        });
+      } catch (err) {
+        // An advertised version that is not there (some emulators list routes they do not serve): the next older one.
+        const older = err instanceof CameraError && err.status === 404 ? this.topology.demote(endpoint, verb) : null;
+        if (!older) throw err;
+        this.logger?.warn({ feature, advertised: endpoint.version, using: older.version }, 'ccapi route answered 404; using the older version');
+        endpoint = older;
+      }
+    }
   }
 
   async deviceInformation(): Promise<CameraInfo> {
@@ -137,7 +152,8 @@ export class CcapiClient {
       accesscapability: s.accesscapability ?? null,
       maxsize: s.maxsize,
       spacesize: s.spacesize,
-      contentsnumber: s.contentsnumber,
+      contentsnumber: s.contentsnumber ?? null,
+      remainingshots: s.remainingshots ?? null,
     }));
   }
 
@@ -146,14 +162,51 @@ export class CcapiClient {
     return parseAnswer(TemperatureSchema, json, 'devicestatus/temperature').status;
   }
 
-  /** The aggregate settings (newest advertised version), keyed as the camera names them (`/` → `_`). */
+  /**
+   * Every shooting setting, keyed as the camera names them (`/` → `_`): the aggregate route (newest version that
+   * answers), or one request per advertised single-setting route when the body has no aggregate.
+   */
   async shootingSettings(): Promise<Record<string, Setting>> {
-    const json = parseAnswer(SettingsSchema, await this.call('GET', 'shooting/settings'), 'shooting/settings');
+    let json: Record<string, unknown>;
+    try {
+      json = parseAnswer(SettingsSchema, await this.call('GET', 'shooting/settings'), 'shooting/settings');
+    } catch (err) {
+      if (!(err instanceof CameraError && err.code === 'NOT_SUPPORTED')) throw err;
+      json = {};
+      for (const feature of this.topology.features()) {
+        const name = /^shooting\/settings\/([a-z]+)$/.exec(feature)?.[1];
+        if (!name || !this.topology.has(feature, 'get')) continue;
+        json[name] = await this.call('GET', feature);
+      }
+    }
     const out: Record<string, Setting> = {};
     for (const [k, v] of Object.entries(json)) {
       if (v && typeof v === 'object' && 'value' in v) out[k] = v as Setting;
     }
     return out;
+  }
+
+  /** The route of one setting: `shootingmodedial_movie` is `shooting/settings/shootingmodedial/movie`. */
+  settingFeature(name: string): string {
+    return `shooting/settings/${name.replace(/_/g, '/')}`;
+  }
+
+  /** One setting with its ability (PUT needs both checked first). */
+  async setting(name: string): Promise<Setting> {
+    const json = await this.call('GET', this.settingFeature(name));
+    if (!json || typeof json !== 'object' || !('value' in json)) throw protocolError(name, 'answer has no value');
+    return json as Setting;
+  }
+
+  /** PUT `{value}`; answers the value the camera now has. */
+  async putSetting(name: string, value: unknown): Promise<unknown> {
+    const json = await this.call('PUT', this.settingFeature(name), { body: { value } });
+    return json && typeof json === 'object' && 'value' in json ? (json as { value: unknown }).value : value;
+  }
+
+  /** PUT `functions/datetime` with the camera's own format (datetime.ts). */
+  async putDatetime(datetime: string, dst: boolean): Promise<void> {
+    await this.call('PUT', 'functions/datetime', { body: { datetime, dst } });
   }
 
   async datetime(): Promise<CameraDatetime> {
@@ -162,9 +215,20 @@ export class CcapiClient {
     return { datetime: d.datetime, dst: d.dst, utcMs: parsed?.utcMs ?? null, stdOffsetMin: parsed?.stdOffsetMin ?? null };
   }
 
-  /** One full press-and-release done by the camera; resolves when the camera accepted it. */
+  /**
+   * One full press-and-release done by the camera; resolves when the camera accepted it. Some implementations
+   * refuse `{af: false}` with 422 (a refusal: it did not fire): then `{af: true}` is sent, now and from then on.
+   */
   async shutterButton(af: boolean, timeoutMs = this.timeouts.shutterMs): Promise<void> {
-    await this.call('POST', 'shooting/control/shutterbutton', { body: { af }, timeoutMs, priority: 'press' });
+    const body = { af: af || this.afRequired };
+    try {
+      await this.call('POST', 'shooting/control/shutterbutton', { body, timeoutMs, priority: 'press' });
+    } catch (err) {
+      if (body.af || !(err instanceof CameraError && err.status === 422)) throw err;
+      this.afRequired = true;
+      this.logger?.warn({ answer: err.message }, 'camera refuses a press without autofocus; pressing with af: true from now on');
+      await this.call('POST', 'shooting/control/shutterbutton', { body: { af: true }, timeoutMs, priority: 'press' });
+    }
   }
 
   /**
@@ -204,16 +268,15 @@ export class CcapiClient {
   }
 
   pollDialect(): PollDialect {
-    return this.topology.resolve('event/polling', 'get').version >= 110 ? 'timeout' : 'immediate';
+    return this.topology.resolve('event/polling', 'get').version >= 110 ? 'timeout' : 'continue';
   }
 
   /** One event poll on the poll lane: only changed keys, `{}` when nothing happened. */
   async pollEvents(signal?: AbortSignal): Promise<Record<string, unknown>> {
-    const long = this.pollDialect() === 'timeout';
     const json = await this.call('GET', 'event/polling', {
       lane: 'poll',
-      query: long ? '?timeout=long' : '',
-      timeoutMs: long ? this.timeouts.pollHoldMs + this.timeouts.pollSlackMs : this.timeouts.statusMs,
+      query: this.pollDialect() === 'timeout' ? '?timeout=long' : '?continue=on',
+      timeoutMs: this.timeouts.pollHoldMs + this.timeouts.pollSlackMs,
       signal,
     });
     return parseAnswer(EventSchema, json, 'event/polling');

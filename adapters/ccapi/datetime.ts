@@ -45,3 +45,28 @@ export function parseLastModified(text: string | null | undefined, stdOffsetMin:
   const naive = m ? parseCanonDatetime(`${m[1]} +0000`, false) : null;
   return naive ? naive.utcMs - (stdOffsetMin + (dst ? 60 : 0)) * 60_000 : null;
 }
+
+/** `GMT+05:30` / `GMT-03:30` / `GMT` (Intl `longOffset`) → minutes east of UTC. */
+function offsetOfName(name: string): number {
+  const m = /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name);
+  if (!m || !m[1]) return 0;
+  return (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]));
+}
+
+/** The zone's offset from UTC at `utcMs`, minutes east; `timeZone` is an IANA name (default: this machine's zone). */
+export function zoneOffsetAt(utcMs: number, timeZone?: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(utcMs);
+  return offsetOfName(parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT');
+}
+
+/**
+ * What the camera wants for a zone at an instant: the *standard* offset (the smaller of January's and July's, so
+ * southern-hemisphere zones come out right) and whether DST is in effect then (docs/camera-notes.md §10).
+ */
+export function cameraZoneAt(utcMs: number, timeZone?: string): { stdOffsetMin: number; dst: boolean } {
+  const year = new Date(utcMs).getUTCFullYear();
+  const jan = zoneOffsetAt(Date.UTC(year, 0, 1), timeZone);
+  const jul = zoneOffsetAt(Date.UTC(year, 6, 1), timeZone);
+  const stdOffsetMin = Math.min(jan, jul);
+  return { stdOffsetMin, dst: zoneOffsetAt(utcMs, timeZone) > stdOffsetMin };
+}

@@ -46,6 +46,8 @@ export function httpError(context: string, status: number, cameraMessage: string
     const m = cameraMessage ?? '';
     if (TRANSIENT_503.has(m)) return make('BUSY', true);
     if (CARD_503.has(m)) return make('CARD', false);
+    // Temperature refusals (the wording varies; docs/camera-notes.md §9): the camera must cool before it shoots.
+    if (/temperature|disablerelease|disableshooting/i.test(m)) return make('RELEASE_DISABLED', true);
     if (FINAL_503.has(m)) return make('REJECTED', false);
     // Unknown 503: treated as busy, but pressOutcome() allows only one retry (docs/camera-notes.md §13).
     return make('BUSY', true);

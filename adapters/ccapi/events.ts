@@ -1,6 +1,7 @@
 // Event watcher: keeps one long poll outstanding on the poll lane and hands every `addedcontents` path, with the
-// time it was seen, to `onFiles`. A poll that comes back empty sooner than `emptyFloorMs` is followed by a pause,
-// so a camera that answers polls at once (or a misbehaving one) cannot make the loop spin.
+// time it was seen, to `onFiles`. A poll that comes back with nothing sooner than `emptyFloorMs` is followed by a
+// pause, so a camera that answers polls at once (`{}` or key-only bodies like `{"contents": {}}`) cannot make the
+// loop spin.
 
 import type { Logger } from 'pino';
 import type { Clock } from '../../machines/clock.ts';
@@ -18,8 +19,6 @@ export interface EventWatcherOptions {
   backoffMaxMs?: number;
   /** Pause after `Already started` (an earlier R50 controller used 100 ms) before DELETE + retry. */
   alreadyStartedDelayMs?: number;
-  /** Pause between polls on bodies whose poll answers at once (ver100 without `continue=on`). */
-  immediateIntervalMs?: number;
   /** An empty answer sooner than this after its poll was sent waits out the rest before the next poll. */
   emptyFloorMs?: number;
   /** Every event as the camera sent it (only changed keys), e.g. for battery or temperature updates. */
@@ -38,7 +37,6 @@ export class EventWatcher {
       backoffMinMs: 250,
       backoffMaxMs: 2_000,
       alreadyStartedDelayMs: 100,
-      immediateIntervalMs: 500,
       emptyFloorMs: 200,
       ...opts,
     };
@@ -95,8 +93,7 @@ export class EventWatcher {
         const event = await client.pollEvents(signal);
         backoff = this.o.backoffMinMs;
         this.ingest(event);
-        if (client.pollDialect() === 'immediate') await sleep(clock, this.o.immediateIntervalMs, signal);
-        else if (Object.keys(event).length === 0) {
+        if (saysNothing(event)) {
           const early = this.o.emptyFloorMs - (clock.mono() - sent);
           if (early > 0) await sleep(clock, early, signal);
         }
@@ -121,4 +118,11 @@ export class EventWatcher {
       }
     }
   }
+}
+
+/** `{}`, or only keys with empty values (`{"contents": {}}`): nothing happened. */
+export function saysNothing(event: Record<string, unknown>): boolean {
+  return Object.values(event).every(
+    (v) => v === null || v === undefined || (typeof v === 'object' && Object.keys(v as object).length === 0),
+  );
 }

@@ -109,11 +109,7 @@ export class CcapiHttp {
       if (!parsed) throw protocolError(opts.context, `HTTP ${status} with a non-JSON body`, status);
       return json;
     }
-    const message =
-      parsed && json && typeof json === 'object' && typeof (json as { message?: unknown }).message === 'string'
-        ? (json as { message: string }).message
-        : null;
-    throw httpError(opts.context, status, message);
+    throw httpError(opts.context, status, refusalText(parsed ? json : null, text));
   }
 
   /** Drops both connections, aborting anything in flight and refusing anything queued. */
@@ -128,4 +124,20 @@ export class CcapiHttp {
 /** A request cut off or refused because close() was called: it may have reached the camera. */
 function closedError(context: string): CcapiError {
   return new CcapiError('UNREACHABLE', `${context}: camera connection closed`, true, undefined, null);
+}
+
+/**
+ * The camera's words in an error answer: `{"message": …}` from Canon bodies, `{"detail": …}` or a text/plain body
+ * from some emulators (docs/camera-notes.md §13). Null when there are none.
+ */
+export function refusalText(json: unknown, text: string): string | null {
+  if (json && typeof json === 'object') {
+    for (const key of ['message', 'detail'] as const) {
+      const v = (json as Record<string, unknown>)[key];
+      if (typeof v === 'string' && v.trim() !== '') return v.trim();
+    }
+    return null;
+  }
+  const plain = text.trim();
+  return plain === '' ? null : plain.slice(0, 200);
 }

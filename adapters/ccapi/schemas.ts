@@ -14,10 +14,12 @@ export const DeviceInfoSchema = z.object({
   macaddress: z.string().optional(),
 });
 
-export const BatterySchema = z.object({ kind: str, name: str, level: str, quality: str });
+/** Some emulators give `level` as a number (percent); it is kept as its text. */
+const level = z.union([z.string(), z.number()]).transform(String).default('');
+export const BatterySchema = z.object({ kind: str, name: str, level, quality: str });
 
 export const BatteryListSchema = z.object({
-  batterylist: z.array(z.object({ position: str, kind: str, name: str, level: str, quality: str })),
+  batterylist: z.array(z.object({ position: str, kind: str, name: str, level, quality: str })),
 });
 
 export const StorageSchema = z.object({
@@ -29,7 +31,8 @@ export const StorageSchema = z.object({
       accesscapability: z.string().optional(),
       maxsize: z.number(),
       spacesize: z.number(),
-      contentsnumber: z.number(),
+      contentsnumber: z.number().optional(),
+      remainingshots: z.number().optional(),
     }),
   ),
 });

@@ -1,8 +1,12 @@
-// `--camera auto`: a CameraPort that finds the camera by SSDP on every connect() — so the machine's reconnects find a
-// camera that came back with a new DHCP address — and delegates everything else to a CcapiCamera at the discovered
-// X_accessURL (a new one whenever that URL changes). Late-file listeners outlive the inner camera: they are
-// attached to every camera this creates.
+// The camera port `skylapse serve` uses: a CcapiCamera whose address can move. With `--camera auto` it finds the
+// camera by SSDP on every connect() — so the machine's reconnects find a camera that came back with a new DHCP
+// address — and, once connected, keeps listening for the camera's NOTIFYs: the same camera announcing a new address
+// is reported (`onMoved`) and tried first at the next connect. With a fixed address it connects there. Either way
+// `retarget()` (connect_to_ip) points it elsewhere. Everything else is delegated to a CcapiCamera at the current
+// address (a new one whenever it changes). Late-file listeners outlive the inner camera: they are attached to every
+// camera this creates.
 
+import type { CameraControls } from '../../machines/camera-controls.ts';
 import type { Logger } from 'pino';
 import {
   CameraError,
@@ -19,9 +23,22 @@ import { CcapiCamera, type CcapiCameraOptions } from '../ccapi-camera.ts';
 import type { Clock } from '../../machines/clock.ts';
 import { systemClock } from '../clock.ts';
 import { Mutex } from '../ccapi/mutex.ts';
-import { discoverCamera, type DiscoveredCamera, type DiscoverOptions } from './discovery.ts';
+// Types only: node-ssdp is loaded when SSDP is first used, so a camera at a fixed address never pays for it.
+import type { DiscoveredCamera, DiscoverOptions, SsdpWatcher, WatcherEvent } from './discovery.ts';
+
+/** The same camera, heard at a new address. */
+export interface CameraMoved {
+  uuid: string;
+  oldIP: string;
+  newIP: string;
+  baseUrl: string;
+}
 
 export interface DiscoveringCameraOptions {
+  /** Discover by SSDP (default true); false: connect only to `url`, or where retarget() points. */
+  auto?: boolean;
+  /** Tried first at the first connect (the last address that worked); with `auto: false` the address to use. */
+  url?: string;
   clock?: Clock;
   logger?: Logger;
   /** Discovery tuning: timeout, tries, interfaces, uuid. */
@@ -32,6 +49,8 @@ export interface DiscoveringCameraOptions {
   discover?: (opts: DiscoverOptions) => Promise<DiscoveredCamera>;
   /** Replaces `new CcapiCamera` (tests). */
   createCamera?: (baseUrl: string) => CameraPort;
+  /** Replaces the NOTIFY watcher of `auto` (tests); null: none. Default: a real one, unless `discover` is replaced. */
+  createWatcher?: (() => SsdpWatcher) | null;
 }
 
 export class DiscoveringCamera implements CameraPort {
@@ -49,15 +68,60 @@ export class DiscoveringCamera implements CameraPort {
   private searching: AbortController | null = null;
   /** Bumped by close(), so a connect() that was in flight does not bring up a camera nobody will close. */
   private generation = 0;
+  private readonly auto: boolean;
+  /**
+   * The address to try before discovering: with `auto` a one-shot hint (the last good address at start, a
+   * connect_to_ip, a move heard by NOTIFY); without it the camera's address.
+   */
+  private pinned: string | null;
+  /** Listens for the connected camera's NOTIFYs (`auto` only). */
+  private follower: SsdpWatcher | null = null;
+  private readonly movedListeners = new Set<(m: CameraMoved) => void>();
+  /** Serial number of the camera last connected, to know it in a description when its UUID is not known yet. */
+  private serial: string | null = null;
 
   constructor(private readonly opts: DiscoveringCameraOptions = {}) {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.logger;
+    this.auto = opts.auto ?? true;
+    this.pinned = opts.url ?? null;
+    if (!this.auto && !this.pinned) throw new CameraError('REJECTED', 'a camera without discovery needs a url', false);
   }
 
   /** `auto` until a camera has been found, then its CCAPI root. */
   get baseUrl(): string {
-    return this.inner?.baseUrl ?? 'auto';
+    return this.inner?.baseUrl ?? this.pinned ?? 'auto';
+  }
+
+  /** Points the camera at `url`: the next connect() goes there first (the caller makes the machine reconnect). */
+  retarget(url: string): void {
+    this.pinned = url;
+    this.searching?.abort(); // a discovery in flight would only delay the connect to where the camera now is
+  }
+
+  /** Device information of the camera at `url`, without switching to it. */
+  async probe(url: string): Promise<CameraInfo> {
+    const camera = this.opts.createCamera?.(url) ?? this.makeCamera(url);
+    try {
+      return (await camera.connect()).info;
+    } finally {
+      await camera.close();
+    }
+  }
+
+  onMoved(listener: (m: CameraMoved) => void): () => void {
+    this.movedListeners.add(listener);
+    return () => this.movedListeners.delete(listener);
+  }
+
+  /**
+   * The Pi's network changed (issue 10): listen again on the interfaces there are now, and search once. The next
+   * connect() discovers anyway.
+   */
+  async rediscover(reason: string): Promise<void> {
+    this.log?.info({ reason }, 'camera rediscovery');
+    await this.stopFollowing();
+    if (this.inner) await this.follow();
   }
 
   /** What the last successful discovery reported. */
@@ -72,50 +136,116 @@ export class DiscoveringCamera implements CameraPort {
    */
   async connect(): Promise<{ info: CameraInfo; status: CameraStatus }> {
     return this.lock.run(async () => {
-      const generation = this.generation;
-      const cancelled = () => new CameraError('UNREACHABLE', 'camera discovery cancelled: camera closed', false);
-      let found: DiscoveredCamera;
-      const searching = new AbortController();
-      this.searching = searching;
-      try {
-        const discover = this.opts.discover ?? discoverCamera;
-        found = await discover({ ...this.opts.discovery, clock: this.clock, logger: this.log, signal: searching.signal });
-      } catch (err) {
-        if (generation !== this.generation) throw cancelled();
-        const inner = this.inner;
-        if (!inner) throw err;
-        this.log?.warn({ err: errMessage(err), url: inner.baseUrl }, 'camera discovery failed; trying its last-known address');
-        try {
-          return await inner.connect();
-        } catch (fallbackErr) {
-          this.log?.warn({ err: errMessage(fallbackErr), url: inner.baseUrl }, 'last-known camera address failed too');
-          throw err;
-        }
-      } finally {
-        if (this.searching === searching) this.searching = null;
-      }
-      if (generation !== this.generation) throw cancelled();
-      if (found.onService) this.log?.warn({ uuid: found.uuid }, 'camera reports another client holds it (X_onService 1)');
-      if (!this.inner || this.inner.baseUrl !== found.accessUrl) {
-        const old = this.inner;
-        this.setInner(null);
-        if (old) {
-          this.log?.info({ from: old.baseUrl, to: found.accessUrl }, 'camera address changed');
-          await old.close();
-        }
-        if (generation !== this.generation) throw cancelled();
-        this.setInner(this.opts.createCamera?.(found.accessUrl) ?? this.makeCamera(found.accessUrl));
-      }
-      this.found = found;
-      this.log?.info({ url: found.accessUrl, uuid: found.uuid, model: found.modelName }, 'camera discovered');
-      const inner = this.current();
-      const result = await inner.connect();
-      if (generation !== this.generation) {
-        await inner.close(); // closed while connecting: close() already let go of it
-        throw cancelled();
-      }
+      const result = await this.connectOnce();
+      this.serial = result.info.serialnumber;
+      if (this.auto && !this.follower) await this.follow();
       return result;
     });
+  }
+
+  /** The pinned address first, then (auto) discovery, falling back to the last-known address. */
+  private async connectOnce(): Promise<{ info: CameraInfo; status: CameraStatus }> {
+    const generation = this.generation;
+    const cancelled = () => new CameraError('UNREACHABLE', 'camera discovery cancelled: camera closed', false);
+    const pinned = this.pinned;
+    if (pinned !== null) {
+      try {
+        const result = await this.connectAt(pinned, generation);
+        if (this.auto && this.pinned === pinned) this.pinned = null; // a hint, used once
+        return result;
+      } catch (err) {
+        if (generation !== this.generation || !this.auto) throw err;
+        this.log?.warn({ err: errMessage(err), url: pinned }, 'camera not at its pinned address; discovering');
+        if (this.pinned === pinned) this.pinned = null;
+      }
+    }
+    let found: DiscoveredCamera;
+    const searching = new AbortController();
+    this.searching = searching;
+    try {
+      const discover = this.opts.discover ?? (await import('./discovery.ts')).discoverCamera;
+      found = await discover({ ...this.opts.discovery, clock: this.clock, logger: this.log, signal: searching.signal });
+    } catch (err) {
+      if (generation !== this.generation) throw cancelled();
+      if (this.pinned !== null) return this.connectOnce(); // retargeted while discovering: go there
+      const inner = this.inner;
+      if (!inner) throw err;
+      this.log?.warn({ err: errMessage(err), url: inner.baseUrl }, 'camera discovery failed; trying its last-known address');
+      try {
+        return await inner.connect();
+      } catch (fallbackErr) {
+        this.log?.warn({ err: errMessage(fallbackErr), url: inner.baseUrl }, 'last-known camera address failed too');
+        throw err;
+      }
+    } finally {
+      if (this.searching === searching) this.searching = null;
+    }
+    if (generation !== this.generation) throw cancelled();
+    if (found.onService) this.log?.warn({ uuid: found.uuid }, 'camera reports another client holds it (X_onService 1)');
+    this.found = found;
+    this.log?.info({ url: found.accessUrl, uuid: found.uuid, model: found.modelName }, 'camera discovered');
+    return this.connectAt(found.accessUrl, generation);
+  }
+
+  /** Connects the inner camera at `url`, replacing the one at another address. */
+  private async connectAt(url: string, generation: number): Promise<{ info: CameraInfo; status: CameraStatus }> {
+    const cancelled = () => new CameraError('UNREACHABLE', 'camera connect cancelled: camera closed', false);
+    if (!this.inner || this.inner.baseUrl !== url) {
+      const old = this.inner;
+      this.setInner(null);
+      if (old) {
+        this.log?.info({ from: old.baseUrl, to: url }, 'camera address changed');
+        // Not awaited: closing waits for a press in flight to the old address, which only ends at its deadline, and
+        // the camera is reachable at the new one now.
+        void old.close().catch((err: unknown) => this.log?.warn({ err: errMessage(err), url: old.baseUrl }, 'closing the camera at its old address failed'));
+      }
+      if (generation !== this.generation) throw cancelled();
+      this.setInner(this.opts.createCamera?.(url) ?? this.makeCamera(url));
+    }
+    const inner = this.current();
+    const result = await inner.connect();
+    if (generation !== this.generation) {
+      await inner.close(); // closed while connecting: close() already let go of it
+      throw cancelled();
+    }
+    return result;
+  }
+
+  /** Starts listening for the connected camera's announcements; a failure is logged and retried at the next connect. */
+  private async follow(): Promise<void> {
+    const real = async () => (this.opts.discover ? null : new (await import('./discovery.ts')).SsdpWatcher({ ...this.opts.discovery, passive: true, logger: this.log }));
+    const watcher = this.opts.createWatcher === undefined ? await real() : this.opts.createWatcher?.();
+    if (!watcher) return;
+    watcher.subscribe((e) => this.heard(e));
+    try {
+      await watcher.start();
+    } catch (err) {
+      this.log?.warn({ err: errMessage(err) }, 'cannot listen for the camera\'s SSDP announcements; a move is found at the next reconnect');
+      return;
+    }
+    this.follower = watcher;
+    watcher.search();
+  }
+
+  private async stopFollowing(): Promise<void> {
+    const follower = this.follower;
+    this.follower = null;
+    await follower?.close();
+  }
+
+  /** The connected camera (same UUID, or same serial number) heard at another CCAPI root: it moved. */
+  private heard(e: WatcherEvent): void {
+    if (e.type === 'lost') return;
+    const heard = e.camera;
+    const known = this.found;
+    const same = known ? known.uuid.toLowerCase() === heard.uuid.toLowerCase() : this.serial !== null && heard.serialNumber === this.serial;
+    const current = this.inner?.baseUrl ?? null;
+    if (!same || current === null || heard.accessUrl === current || this.pinned === heard.accessUrl) return;
+    this.found = heard;
+    this.retarget(heard.accessUrl);
+    const moved: CameraMoved = { uuid: heard.uuid, oldIP: new URL(current).hostname, newIP: new URL(heard.accessUrl).hostname, baseUrl: heard.accessUrl };
+    this.log?.warn(moved, 'the camera announced a new address');
+    for (const listener of this.movedListeners) listener(moved);
   }
 
   async status(): Promise<CameraStatus> {
@@ -135,6 +265,11 @@ export class DiscoveringCamera implements CameraPort {
     else this.adopted.push(...tags); // handed to the camera once one is found
   }
 
+  /** The found camera's settings and clock; null until one is connected. */
+  controls(): CameraControls | null {
+    return this.inner?.controls?.() ?? null;
+  }
+
   onLateFiles(listener: (late: LateFiles) => void): () => void {
     this.lateListeners.add(listener);
     return () => this.lateListeners.delete(listener);
@@ -144,6 +279,7 @@ export class DiscoveringCamera implements CameraPort {
   async close(): Promise<void> {
     this.generation++;
     this.searching?.abort();
+    await this.stopFollowing();
     const inner = this.inner;
     this.setInner(null);
     await inner?.close();

@@ -1,19 +1,20 @@
-// Finding Canon cameras by SSDP with plain node:dgram (not node-ssdp: it cannot pick the outgoing interface and
-// depends on `ip`, which has an unfixed advisory; docs/decisions.md §1). One search socket per local IPv4 address,
-// bound to it with the multicast interface set, so each M-SEARCH leaves through that interface and its unicast
-// replies come back to it; optionally one shared socket on port 1900 hears NOTIFY alive/byebye. Cameras are kept by
-// UUID, and each new or moved one is described (X_accessURL) before it is reported.
+// Finding Canon cameras by SSDP, with node-ssdp (docs/decisions.md §1): one client searches (M-SEARCH from a socket
+// bound to each chosen interface's address, so the search leaves through that interface and its unicast replies come
+// back to it), another listens on port 1900 for NOTIFY alive/byebye. Cameras are kept by UUID, and each new or moved
+// one is described (X_accessURL) before it is reported.
 
-import dgram from 'node:dgram';
-import type { Logger } from 'pino';
+import type { EventEmitter } from 'node:events';
+import { format } from 'node:util';
 import type { Agent } from 'node:http';
+import ssdp, { type SsdpHeaders } from 'node-ssdp';
+import type { Logger } from 'pino';
 import { CameraError } from '../../machines/camera-port.ts';
 import type { Clock } from '../../machines/clock.ts';
 import { systemClock } from '../clock.ts';
 import { BodyTooLargeError, keepAliveAgent, rawRequest } from '../ccapi/request.ts';
 import { parseDescription, type CameraDescription } from './description.ts';
 import { selectInterfaces, type SsdpInterface } from './interfaces.ts';
-import { buildMSearch, isCanonCamera, parseSsdp, SSDP_ADDRESS, SSDP_PORT, CANON_SERVICE_TYPE } from './messages.ts';
+import { announcement, isCanonCamera, CANON_SERVICE_TYPE, type SsdpAnnouncement } from './messages.ts';
 import { SsdpRegistry } from './registry.ts';
 
 /** A camera found on the network: what its description says, plus where it was last heard from. */
@@ -31,12 +32,10 @@ export type WatcherEvent =
   | { type: 'lost'; uuid: string; reason: 'byebye' | 'expired'; camera: DiscoveredCamera | null };
 
 export interface SsdpWatcherOptions {
-  /** Interface names or IPv4 addresses; default every non-internal IPv4 interface. */
+  /** Interface names; default every non-internal IPv4 interface. */
   interfaces?: string[];
   /** Also listen on port 1900 for NOTIFY alive/byebye (default true). Failing to bind it is logged, not fatal. */
   passive?: boolean;
-  /** MX of the M-SEARCH, seconds (default 1, as Canon's sample). */
-  mx?: number;
   /** Search target (default the Canon CCAPI service type). */
   searchTarget?: string;
   /** Description fetch timeout (default 3 s). */
@@ -47,19 +46,12 @@ export interface SsdpWatcherOptions {
   logger?: Logger;
 }
 
+const SSDP_PORT = 1900;
 const MAX_DESCRIPTION_BYTES = 64 * 1024;
+/** Binding is local and immediate; node-ssdp's start() never settles when a bind fails, so it is bounded here. */
+const BIND_TIMEOUT_MS = 3_000;
 const MAX_PROBLEMS = 8;
 
-interface SearchSocket {
-  iface: SsdpInterface;
-  socket: dgram.Socket;
-}
-
-/**
- * A long-lived SSDP client: `start()`, then `search()` whenever wanted; `subscribe()` reports cameras found, moved
- * (new address or description) and lost (byebye, or max-age run out at the next search). `close()` always releases
- * every socket and request.
- */
 export class SsdpWatcher {
   private readonly clock: Clock;
   private readonly log?: Logger;
@@ -74,68 +66,58 @@ export class SsdpWatcher {
   private readonly abort = new AbortController();
   /** Per scheme, made when first used; certificates are verified as usual. */
   private readonly agents = new Map<string, Agent>();
-  private searchSockets: SearchSocket[] = [];
-  private passiveSocket: dgram.Socket | null = null;
+  private chosen: SsdpInterface[] = [];
+  private searcher: ssdp.Client | null = null;
+  private listener: ssdp.Client | null = null;
   private state: 'new' | 'starting' | 'started' | 'closed' = 'new';
 
   constructor(private readonly opts: SsdpWatcherOptions = {}) {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.logger;
-    buildMSearch({ mx: opts.mx }); // validate MX now, not at the first search
   }
 
-  /** Binds the sockets. Rejects CameraError UNREACHABLE when no interface or no search socket is usable. */
+  /**
+   * Starts node-ssdp: a fresh client per watcher, because one whose start() failed keeps an empty socket set and a
+   * later start() "succeeds" deaf. Rejects CameraError UNREACHABLE when no interface is usable or binding fails.
+   */
   async start(): Promise<void> {
     if (this.state !== 'new') throw new CameraError('REJECTED', `SsdpWatcher.start() called when ${this.state}`, false);
     this.state = 'starting';
     try {
-      const interfaces = selectInterfaces(this.opts.interfaces);
-      for (const iface of interfaces) {
-        try {
-          this.searchSockets.push({ iface, socket: await this.openSearchSocket(iface) });
-        } catch (err) {
-          this.problem(`cannot bind ${iface.name} (${iface.address}): ${errText(err)}`);
-        }
+      this.chosen = selectInterfaces(this.opts.interfaces);
+      const interfaces = [...new Set(this.chosen.map((i) => i.name))];
+      const ssdpTtl = this.opts.ttl ?? 2;
+      // Bound to each interface's own address: Linux then sends a multicast out of the interface that owns the source
+      // address, whatever the routing table says (docs/decisions.md §1).
+      const searcher = new ssdp.Client({ interfaces, explicitSocketBind: true, ssdpTtl, customLogger: this.ssdpLogger('search') });
+      this.searcher = searcher;
+      searcher.on('response', (headers, status, rinfo) => {
+        if (status === 200) this.ingest('response', headers, rinfo);
+      });
+      try {
+        await this.bound(searcher, 'search sockets');
+      } catch (err) {
+        throw new CameraError('UNREACHABLE', `SSDP: cannot open search sockets on ${describe(this.chosen)}: ${errText(err)}`, true);
       }
-      if (this.searchSockets.length === 0) {
-        throw new CameraError('UNREACHABLE', `SSDP: no usable interface (${this.problems().join('; ')})`, true);
-      }
-      if (this.opts.passive ?? true) this.passiveSocket = await this.openPassiveSocket(interfaces);
+      if (this.opts.passive ?? true) await this.startListener(interfaces, ssdpTtl);
       // close() may have been called while binding.
       if (this.closed) throw new CameraError('UNREACHABLE', 'SSDP watcher closed while starting', false);
       this.state = 'started';
-      this.log?.debug({ interfaces: this.searchSockets.map((s) => s.iface), passive: this.passiveSocket !== null }, 'ssdp started');
+      this.log?.debug({ interfaces: this.chosen, passive: this.listener !== null }, 'ssdp started');
     } catch (err) {
       await this.close();
       throw err;
     }
   }
 
-  /** Sends one M-SEARCH from every search socket; resolves with how many were sent. Prunes expired cameras first. */
-  async search(): Promise<number> {
-    if (this.state !== 'started') return 0;
+  /** Sends one M-SEARCH from every chosen address; returns how many. Prunes expired cameras first. */
+  search(): number {
+    if (this.state !== 'started' || !this.searcher) return 0;
     for (const gone of this.registry.prune(this.clock.mono())) this.forget(gone.uuid, 'expired');
-    const datagram = buildMSearch({ mx: this.opts.mx, st: this.opts.searchTarget ?? CANON_SERVICE_TYPE });
-    const sent = await Promise.all(
-      this.searchSockets.map(
-        ({ iface, socket }) =>
-          new Promise<boolean>((resolve) => {
-            try {
-              socket.send(datagram, SSDP_PORT, SSDP_ADDRESS, (err) => {
-                if (err) this.problem(`M-SEARCH on ${iface.name} (${iface.address}): ${errText(err)}`);
-                resolve(!err);
-              });
-            } catch (err) {
-              // send() throws synchronously once the socket is closed.
-              this.problem(`M-SEARCH on ${iface.name} (${iface.address}): ${errText(err)}`);
-              resolve(false);
-            }
-          }),
-      ),
-    );
-    const n = sent.filter(Boolean).length;
-    this.log?.debug({ sent: n, of: this.searchSockets.length }, 'ssdp m-search');
-    return n;
+    // node-ssdp reports a failed send only to its logger, which ssdpLogger() turns into a problem.
+    void this.searcher.search(this.opts.searchTarget ?? CANON_SERVICE_TYPE);
+    this.log?.debug({ on: this.chosen }, 'ssdp m-search');
+    return this.chosen.length;
   }
 
   subscribe(fn: (e: WatcherEvent) => void): () => void {
@@ -148,9 +130,9 @@ export class SsdpWatcher {
     return [...this.described.values()];
   }
 
-  /** The search sockets' interfaces (for messages). */
+  /** The interfaces searched on (for messages). */
   interfaces(): SsdpInterface[] {
-    return this.searchSockets.map((s) => s.iface);
+    return [...this.chosen];
   }
 
   /** Recent failures (bind, send, membership, description), oldest first; for error messages. */
@@ -159,13 +141,13 @@ export class SsdpWatcher {
   }
 
   /**
-   * Handles one datagram as if it had arrived from `from`. The sockets call this; unit tests call it directly with
-   * canned datagrams instead of multicast.
+   * Handles one message as node-ssdp hands it over (headers upper-cased) from `from`. node-ssdp calls this; unit
+   * tests call it directly with canned headers instead of multicast.
    */
-  ingest(datagram: Buffer | string, from: { address: string }): void {
+  ingest(kind: SsdpAnnouncement['kind'], headers: SsdpHeaders, from: { address: string }): void {
     if (this.state === 'closed') return;
-    const msg = parseSsdp(datagram);
-    if (!msg || msg.kind === 'search') return;
+    const msg = announcement(kind, headers);
+    if (!msg) return;
     if (msg.kind === 'byebye') {
       // Any byebye for a known UUID: the body announces several types and goes away with all of them.
       if (this.registry.remove(msg.uuid)) this.forget(msg.uuid, 'byebye');
@@ -190,10 +172,9 @@ export class SsdpWatcher {
   async close(): Promise<void> {
     this.state = 'closed';
     this.abort.abort();
-    const sockets = [...this.searchSockets.map((s) => s.socket), ...(this.passiveSocket ? [this.passiveSocket] : [])];
-    this.searchSockets = [];
-    this.passiveSocket = null;
-    await Promise.all(sockets.map(closeSocket));
+    this.searcher?.stop();
+    this.listener?.stop();
+    this.searcher = this.listener = null;
     for (const agent of this.agents.values()) agent.destroy();
     this.listeners.clear();
   }
@@ -300,54 +281,64 @@ export class SsdpWatcher {
     return res.text;
   }
 
-  private async openSearchSocket(iface: SsdpInterface): Promise<dgram.Socket> {
-    const socket = dgram.createSocket({ type: 'udp4' });
+  /**
+   * NOTIFYs go to port 1900 of the multicast group, and Linux delivers them only to a socket bound to the wildcard
+   * address, so this client is not explicitly bound (it only listens, never sends).
+   */
+  private async startListener(interfaces: string[], ssdpTtl: number): Promise<void> {
+    // `sourcePort` is a node-ssdp option its typings leave out.
+    const options: ssdp.ClientOptions & { sourcePort: number } = { interfaces, sourcePort: SSDP_PORT, ssdpTtl, customLogger: this.ssdpLogger('notify') };
+    const listener = new ssdp.Client(options);
+    // node-ssdp emits these from its base class; its typings declare only `response` on Client.
+    const events: EventEmitter = listener;
+    events.on('advertise-alive', (headers: SsdpHeaders, rinfo: { address: string }) => this.ingest('alive', headers, rinfo));
+    events.on('advertise-bye', (headers: SsdpHeaders, rinfo: { address: string }) => this.ingest('byebye', headers, rinfo));
     try {
-      await bind(socket, { address: iface.address, port: 0 });
-      socket.setMulticastInterface(iface.address);
-      socket.setMulticastTTL(this.opts.ttl ?? 2);
+      await this.bound(listener, 'NOTIFY socket');
+      this.listener = listener;
     } catch (err) {
-      await closeSocket(socket);
-      throw err;
+      listener.stop();
+      this.problem(`passive NOTIFY listening off: cannot bind port ${SSDP_PORT}: ${errText(err)}`);
     }
-    socket.on('error', (err) => this.problem(`socket ${iface.name} (${iface.address}): ${errText(err)}`));
-    socket.on('message', (msg, rinfo) => this.ingest(msg, rinfo));
-    return socket;
   }
 
-  /** Port 1900 on every address (multicast is only delivered to a wildcard bind on Linux), joined per interface. */
-  private async openPassiveSocket(interfaces: SsdpInterface[]): Promise<dgram.Socket | null> {
-    const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
-    try {
-      await bind(socket, { port: SSDP_PORT });
-    } catch (err) {
-      await closeSocket(socket);
-      this.problem(`passive NOTIFY listening off: cannot bind port ${SSDP_PORT}: ${errText(err)}`);
-      return null;
-    }
-    let joined = 0;
-    for (const iface of interfaces) {
-      try {
-        socket.addMembership(SSDP_ADDRESS, iface.address);
-        joined++;
-      } catch (err) {
-        this.problem(`cannot join ${SSDP_ADDRESS} on ${iface.name} (${iface.address}): ${errText(err)}`);
-      }
-    }
-    if (joined === 0) {
-      await closeSocket(socket);
-      return null;
-    }
-    socket.on('error', (err) => this.problem(`NOTIFY socket: ${errText(err)}`));
-    socket.on('message', (msg, rinfo) => this.ingest(msg, rinfo));
-    return socket;
+  /**
+   * node-ssdp's start(), bounded: when a bind fails (an address gone between reading the interfaces and binding) it
+   * only logs the socket error and its promise never settles.
+   */
+  private bound(client: ssdp.Client, what: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = this.clock.setTimeout(() => {
+        const why = this.problems().join('; ') || 'no error reported';
+        reject(new Error(`${what} not bound within ${BIND_TIMEOUT_MS / 1000} s (${why})`));
+      }, BIND_TIMEOUT_MS);
+      client.start().then(
+        () => {
+          this.clock.clearTimeout(timer);
+          resolve();
+        },
+        (err: unknown) => {
+          this.clock.clearTimeout(timer);
+          reject(err instanceof Error ? err : new Error(String(err)));
+        },
+      );
+    });
+  }
+
+  /** node-ssdp logs through a debug-style function; its errors (failed sends, socket errors) become problems. */
+  private ssdpLogger(role: string): (fmt: string, ...args: unknown[]) => void {
+    return (fmt, ...args) => {
+      const line = format(fmt, ...args);
+      if (/^(error|socker error)/i.test(fmt)) this.problem(`node-ssdp ${role}: ${line}`);
+      else this.log?.trace({ role }, `node-ssdp: ${line}`);
+    };
   }
 }
 
 export interface DiscoverOptions extends SsdpWatcherOptions {
   /** Give up after this long (default 8 s: Canon's sample waits 5 s after its 3 tries). */
   timeoutMs?: number;
-  /** M-SEARCH sends, MX seconds apart (default 3, as Canon's sample). */
+  /** M-SEARCH sends, a second apart (default 3, as Canon's sample). */
   tries?: number;
   /** Accept only this camera (UUID, any case). */
   uuid?: string;
@@ -380,12 +371,11 @@ export async function discoverCamera(opts: DiscoverOptions = {}): Promise<Discov
       watcher.subscribe((e) => {
         if ((e.type === 'found' || e.type === 'moved') && matches(e.camera)) resolve(e.camera);
       });
-      const intervalMs = (opts.mx ?? 1) * 1_000;
-      for (let i = 0; i < tries; i++) timers.push(clock.setTimeout(() => void watcher.search(), i * intervalMs));
+      for (let i = 0; i < tries; i++) timers.push(clock.setTimeout(() => watcher.search(), i * 1_000));
       timers.push(
         clock.setTimeout(() => {
           const who = wanted === undefined ? 'no camera answered' : `camera ${opts.uuid} did not answer`;
-          const on = watcher.interfaces().map((s) => `${s.name} ${s.address}`).join(', ');
+          const on = describe(watcher.interfaces());
           const problems = watcher.problems();
           const detail = problems.length ? `; ${problems.join('; ')}` : '';
           reject(new CameraError('UNREACHABLE', `${who} SSDP within ${timeoutMs / 1000} s (searched on ${on})${detail}`, true));
@@ -399,25 +389,7 @@ export async function discoverCamera(opts: DiscoverOptions = {}): Promise<Discov
   }
 }
 
-function bind(socket: dgram.Socket, options: dgram.BindOptions): Promise<void> {
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(options, () => {
-      socket.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function closeSocket(socket: dgram.Socket): Promise<void> {
-  return new Promise((resolve) => {
-    try {
-      socket.close(() => resolve());
-    } catch {
-      resolve(); // never bound or already closed
-    }
-  });
-}
+const describe = (interfaces: SsdpInterface[]) => interfaces.map((s) => `${s.name} ${s.address}`).join(', ');
 
 function errText(err: unknown): string {
   if (err instanceof Error) {

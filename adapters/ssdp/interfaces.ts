@@ -1,12 +1,11 @@
-// Which local IPv4 addresses SSDP runs on. One socket per address, because the M-SEARCH must leave through a chosen
-// interface (setMulticastInterface), not wherever the default route points (docs/decisions.md §1).
+// Which network interfaces SSDP runs on. node-ssdp opens one socket per non-internal IPv4 address of the interfaces
+// it is given (by name); checking them here first turns its bare "No sockets available" into a message naming what
+// the machine has (docs/decisions.md §1).
 
 import { networkInterfaces, type NetworkInterfaceInfo } from 'node:os';
-import { isIPv4 } from 'node:net';
 import { CameraError } from '../../machines/camera-port.ts';
 
 export interface SsdpInterface {
-  /** Interface name, or the address itself when it was given as an address. */
   name: string;
   address: string;
 }
@@ -17,24 +16,18 @@ type InterfaceTable = NodeJS.Dict<NetworkInterfaceInfo[]>;
 const ipv4 = (i: NetworkInterfaceInfo) => i.family === 'IPv4' || (i.family as unknown) === 4;
 
 /**
- * Without `wanted`: every non-internal IPv4 address. With it: each entry is an interface name (all its IPv4
- * addresses, loopback included if named explicitly) or an IPv4 address used as given. Throws CameraError UNREACHABLE
- * when nothing is left, naming what the machine has, so a Pi without Wi-Fi up fails loudly instead of searching nowhere.
+ * Without `wanted`: every non-internal IPv4 address. With it: the non-internal IPv4 addresses of the interfaces named
+ * (node-ssdp skips loopback and internal ones whatever it is told). Throws CameraError UNREACHABLE when nothing is
+ * left, naming what the machine has, so a Pi without Wi-Fi up fails loudly instead of searching nowhere.
  */
 export function selectInterfaces(wanted?: readonly string[], table: InterfaceTable = networkInterfaces()): SsdpInterface[] {
   const found: SsdpInterface[] = [];
   const add = (name: string, address: string) => {
     if (!found.some((f) => f.address === address)) found.push({ name, address });
   };
-  if (!wanted || wanted.length === 0) {
-    for (const [name, infos] of Object.entries(table)) {
-      for (const info of infos ?? []) if (ipv4(info) && !info.internal) add(name, info.address);
-    }
-  } else {
-    for (const w of wanted) {
-      if (isIPv4(w)) add(w, w);
-      else for (const info of table[w] ?? []) if (ipv4(info)) add(w, info.address);
-    }
+  for (const [name, infos] of Object.entries(table)) {
+    if (wanted && wanted.length > 0 && !wanted.includes(name)) continue;
+    for (const info of infos ?? []) if (ipv4(info) && !info.internal) add(name, info.address);
   }
   if (found.length === 0) {
     const seen = Object.entries(table)

@@ -1,4 +1,4 @@
-// The SSDP client above the sockets: canned datagrams go straight into SsdpWatcher.ingest (no multicast here; that
+// The SSDP client above node-ssdp: canned headers (as node-ssdp hands them over) go straight into SsdpWatcher.ingest (no multicast here; that
 // is test/netns/), descriptions come from HTTP servers on loopback. Plus DiscoveringCamera over loopback simulators.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +6,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CameraError } from '../../machines/camera-port.ts';
 import { startSimulator } from '../../adapters/camera-sim/index.ts';
-import { descriptionXml, notifyAlive, notifyByebye, searchReply } from '../../adapters/camera-sim/ssdp.ts';
+import type { SsdpHeaders } from 'node-ssdp';
+import { descriptionXml } from '../../adapters/camera-sim/ssdp.ts';
 import { DiscoveringCamera } from '../../adapters/ssdp/discovering-camera.ts';
 import { discoverCamera, SsdpWatcher, type DiscoveredCamera, type WatcherEvent } from '../../adapters/ssdp/discovery.ts';
 import { CANON_DEVICE_TYPE, CANON_SERVICE_TYPE } from '../../adapters/ssdp/messages.ts';
@@ -16,6 +17,25 @@ const S = suite('ssdp discovery');
 
 const UUID = '00000000-0000-0000-0001-7438B7E2735F';
 const USN = `uuid:${UUID}::${CANON_SERVICE_TYPE}`;
+
+// What node-ssdp passes on for a Canon body's search reply, NOTIFY alive and byebye (docs/camera-notes.md §14).
+const searchReply = (o: { maxAge: number; location: string; st: string; usn: string }): SsdpHeaders => ({
+  'CACHE-CONTROL': `max-age=${o.maxAge}`,
+  EXT: '',
+  LOCATION: o.location,
+  SERVER: 'Camera OS/1.0 UPnP/1.0 Canon Device Discovery/1.0',
+  ST: o.st,
+  USN: o.usn,
+});
+const notifyAlive = (o: { maxAge: number; location: string; nt: string; usn: string }): SsdpHeaders => ({
+  HOST: '239.255.255.250:1900',
+  'CACHE-CONTROL': `max-age=${o.maxAge}`,
+  LOCATION: o.location,
+  NT: o.nt,
+  NTS: 'ssdp:alive',
+  USN: o.usn,
+});
+const notifyByebye = (o: { nt: string; usn: string }): SsdpHeaders => ({ HOST: '239.255.255.250:1900', NT: o.nt, NTS: 'ssdp:byebye', USN: o.usn });
 
 interface DescServer {
   location: string;
@@ -58,7 +78,7 @@ S('a search response is described: accessUrl from X_accessURL, address from the 
   const watcher = new SsdpWatcher();
   const events = record(watcher);
   try {
-    watcher.ingest(searchReply({ maxAge: 1800, location: desc.location, st: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
+    watcher.ingest('response', searchReply({ maxAge: 1800, location: desc.location, st: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
     await until(() => events.length > 0, 'found');
     assert.equal(events[0], {
       type: 'found',
@@ -89,11 +109,11 @@ S('a burst of NOTIFY alive costs one description fetch and one event', async () 
     for (let i = 0; i < 2; i++) {
       for (const nt of ['upnp:rootdevice', `uuid:${UUID}`, CANON_DEVICE_TYPE, CANON_SERVICE_TYPE]) {
         const usn = nt.startsWith('uuid:') ? nt : `uuid:${UUID}::${nt}`;
-        watcher.ingest(notifyAlive({ maxAge: 1800, location: desc.location, nt, usn }), { address: '127.0.0.1' });
+        watcher.ingest('alive', notifyAlive({ maxAge: 1800, location: desc.location, nt, usn }), { address: '127.0.0.1' });
       }
     }
     await until(() => events.length > 0, 'found');
-    watcher.ingest(notifyAlive({ maxAge: 1800, location: desc.location, nt: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
+    watcher.ingest('alive', notifyAlive({ maxAge: 1800, location: desc.location, nt: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
     assert.is(desc.requests, 1);
     assert.equal(events.map((e) => e.type), ['found']);
   } finally {
@@ -108,10 +128,10 @@ S('a known UUID from a new address is re-described and reported as moved; byebye
   const watcher = new SsdpWatcher();
   const events = record(watcher);
   try {
-    watcher.ingest(notifyAlive({ maxAge: 1800, location: before.location, nt: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
+    watcher.ingest('alive', notifyAlive({ maxAge: 1800, location: before.location, nt: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
     await until(() => events.length === 1, 'found');
     // Same UUID, new DHCP lease: the prior system ignored this until a byebye (docs/decisions.md §3).
-    watcher.ingest(searchReply({ maxAge: 1800, location: after.location, st: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.9' });
+    watcher.ingest('response', searchReply({ maxAge: 1800, location: after.location, st: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.9' });
     await until(() => events.length === 2, 'moved');
     const moved = events[1];
     assert.is(moved?.type, 'moved');
@@ -122,7 +142,7 @@ S('a known UUID from a new address is re-described and reported as moved; byebye
     assert.equal(watcher.cameras().map((c) => c.accessUrl), ['http://192.168.4.9:8080/ccapi']);
 
     // Byebye of any of its types removes it (here the root device's).
-    watcher.ingest(notifyByebye({ nt: 'upnp:rootdevice', usn: `uuid:${UUID}::upnp:rootdevice` }), { address: '127.0.0.9' });
+    watcher.ingest('byebye', notifyByebye({ nt: 'upnp:rootdevice', usn: `uuid:${UUID}::upnp:rootdevice` }), { address: '127.0.0.9' });
     const lost = events[2];
     assert.is(lost?.type, 'lost');
     if (lost?.type !== 'lost') return;
@@ -142,19 +162,19 @@ S('other devices are ignored; a bad description is a problem, retried on the nex
   const events = record(watcher);
   try {
     // A router's root device: not a Canon type, unknown UUID.
-    watcher.ingest(searchReply({ maxAge: 1800, location: desc.location, st: 'upnp:rootdevice', usn: 'uuid:router::upnp:rootdevice' }), { address: '127.0.0.1' });
+    watcher.ingest('response', searchReply({ maxAge: 1800, location: desc.location, st: 'upnp:rootdevice', usn: 'uuid:router::upnp:rootdevice' }), { address: '127.0.0.1' });
     desc.status = 404;
-    watcher.ingest(searchReply({ maxAge: 1800, location: desc.location, st: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
+    watcher.ingest('response', searchReply({ maxAge: 1800, location: desc.location, st: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
     await until(() => watcher.problems().length > 0, 'a problem');
     assert.match(watcher.problems()[0] ?? '', /HTTP 404/);
     desc.status = 200;
     desc.xml = desc.xml.replace(/<ns:X_accessURL.*<\/ns:X_accessURL>/, '');
-    watcher.ingest(searchReply({ maxAge: 1800, location: desc.location, st: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
+    watcher.ingest('response', searchReply({ maxAge: 1800, location: desc.location, st: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
     await until(() => watcher.problems().length > 1, 'a second problem');
     assert.match(watcher.problems()[1] ?? '', /X_accessURL/);
     assert.equal(events, []);
     desc.xml = descriptionXml({ urlBase: 'http://x/upnp/', modelName: 'EOS R50', friendlyName: 'F', serialNumber: '1', uuid: UUID, accessUrl: 'http://192.168.4.2:8080/ccapi', onService: true });
-    watcher.ingest(searchReply({ maxAge: 1800, location: desc.location, st: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
+    watcher.ingest('response', searchReply({ maxAge: 1800, location: desc.location, st: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
     await until(() => events.length > 0, 'found');
     assert.is(events[0]?.type === 'found' && events[0].camera.onService, true);
     assert.is(desc.requests, 3); // never for the router
@@ -169,7 +189,7 @@ S('nothing after close()', async () => {
   const watcher = new SsdpWatcher();
   const events = record(watcher);
   await watcher.close();
-  watcher.ingest(searchReply({ maxAge: 1800, location: desc.location, st: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
+  watcher.ingest('response', searchReply({ maxAge: 1800, location: desc.location, st: CANON_SERVICE_TYPE, usn: USN }), { address: '127.0.0.1' });
   assert.is(await watcher.search(), 0);
   await desc.close();
   assert.is(desc.requests, 0);
@@ -245,6 +265,60 @@ S('DiscoveringCamera: auto until found; re-discovers on every connect and follow
     assert.is(calls, 3);
     assert.is(cam.baseUrl, b.url);
     await until(() => a.control.state().openConnections === 0, 'the old camera released');
+  } finally {
+    await cam.close();
+    await a.close();
+    await b.close();
+  }
+});
+
+S('DiscoveringCamera: the address it starts with is tried first, once; without auto it is the address, and retarget() moves it', async () => {
+  const a = await startSimulator({ tv: '1/1000' });
+  const b = await startSimulator({ tv: '1/1000' });
+  let calls = 0;
+  const hinted = new DiscoveringCamera({ url: a.url, discover: async () => (calls++, camera(b.url)) });
+  const fixed = new DiscoveringCamera({ auto: false, url: a.url, discover: async () => (calls++, camera(b.url)) });
+  try {
+    await hinted.connect();
+    assert.is(hinted.baseUrl, a.url);
+    assert.is(calls, 0); // the last good address answered: no search
+    await hinted.connect();
+    assert.is(hinted.baseUrl, b.url); // a hint is used once; reconnects discover
+    assert.is(calls, 1);
+
+    await fixed.connect();
+    fixed.retarget(b.url);
+    await fixed.connect();
+    assert.is(fixed.baseUrl, b.url);
+    await fixed.connect();
+    assert.is(fixed.baseUrl, b.url); // retargeted without auto: stays there
+    assert.is(calls, 1); // never discovers
+  } finally {
+    await hinted.close();
+    await fixed.close();
+    await a.close();
+    await b.close();
+  }
+});
+
+S('DiscoveringCamera: the connected camera announced at another CCAPI root is reported moved and connected there next', async () => {
+  const a = await startSimulator({ tv: '1/1000' });
+  const b = await startSimulator({ tv: '1/1000' });
+  let hear: ((e: WatcherEvent) => void) | undefined;
+  const watcher = { subscribe: (l: (e: WatcherEvent) => void) => ((hear = l), () => undefined), start: async () => {}, search: () => 1, close: async () => {} };
+  const cam = new DiscoveringCamera({ discover: async () => camera(a.url), createWatcher: () => watcher as unknown as SsdpWatcher }); // the watcher's socket side is not used here
+  const moves: unknown[] = [];
+  cam.onMoved((m) => moves.push(m));
+  try {
+    await cam.connect();
+    assert.ok(hear, 'listening for announcements once connected');
+    hear?.({ type: 'found', camera: camera(a.url) }); // where it is: nothing to do
+    hear?.({ type: 'found', camera: { ...camera(b.url), uuid: 'another' } }); // another camera: none of ours
+    assert.equal(moves, []);
+    hear?.({ type: 'moved', camera: { ...camera(b.url), address: '127.0.0.1' }, previous: camera(a.url) });
+    assert.equal(moves, [{ uuid: UUID, oldIP: '127.0.0.1', newIP: '127.0.0.1', baseUrl: b.url }]);
+    await cam.connect();
+    assert.is(cam.baseUrl, b.url);
   } finally {
     await cam.close();
     await a.close();

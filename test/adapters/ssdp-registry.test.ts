@@ -61,19 +61,20 @@ const table = {
   eth0: [{ address: '10.0.0.5', netmask: '255.255.255.0', family: 'IPv4' as const, mac: '11:22:33:44:55:66', internal: false, cidr: '10.0.0.5/24' }],
 };
 
-S('interfaces: every non-internal IPv4 by default; names or addresses when given', () => {
+S('interfaces: every non-internal IPv4 by default; those of the named interfaces when given', () => {
   assert.equal(selectInterfaces(undefined, table), [
     { name: 'wlan0', address: '192.168.4.1' },
     { name: 'eth0', address: '10.0.0.5' },
   ]);
   assert.equal(selectInterfaces(['wlan0'], table), [{ name: 'wlan0', address: '192.168.4.1' }]);
-  assert.equal(selectInterfaces(['10.77.0.1'], table), [{ name: '10.77.0.1', address: '10.77.0.1' }]);
+  assert.equal(selectInterfaces(['lo', 'eth0'], table), [{ name: 'eth0', address: '10.0.0.5' }]); // node-ssdp skips loopback
 });
 
 S('interfaces: none usable is CameraError UNREACHABLE naming what there is', () => {
   for (const [wanted, t] of [
     [undefined, { lo: table.lo }],
     [['wlan1'], table],
+    [['lo'], table],
     [undefined, {}],
   ] as const) {
     try {

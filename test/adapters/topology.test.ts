@@ -63,6 +63,25 @@ S('legacy absolute url entries (CCAPI 1.0 bodies); the path is what counts', () 
   assert.is(t.features().length, 2);
 });
 
+S('relative paths and plain strings (other implementations) become versioned paths', () => {
+  const t = Topology.parse({ ver100: ['/deviceinformation', 'devicestatus/battery', { path: '/shooting/settings', get: true }], ver110: ['/ccapi/ver110/event/polling'] });
+  assert.is(t.resolve('deviceinformation', 'get').path, '/ccapi/ver100/deviceinformation');
+  assert.is(t.resolve('devicestatus/battery', 'get').path, '/ccapi/ver100/devicestatus/battery');
+  assert.is(t.resolve('shooting/settings', 'get').path, '/ccapi/ver100/shooting/settings');
+  assert.is(code(() => t.resolve('shooting/settings', 'put')), 'NOT_SUPPORTED'); // an object says which methods
+  assert.ok(t.resolve('event/polling', 'delete')); // a plain string says nothing: every method is tried
+});
+
+S('demote: a 404 on the newest version falls back to the next older one, and stays fallen back', () => {
+  const t = Topology.parse(r50Topology());
+  const newest = t.resolve('shooting/settings', 'get');
+  assert.is(newest.version, 110);
+  assert.is(t.demote(newest, 'get')?.version, 100);
+  assert.is(t.resolve('shooting/settings', 'get').version, 100);
+  assert.is(t.demote(t.resolve('shooting/settings', 'get'), 'get'), null); // nothing older: the 404 stands
+  assert.is(t.demote(t.resolve('deviceinformation', 'get'), 'get'), null);
+});
+
 S('missing feature or method → NOT_SUPPORTED; odd answers → PROTOCOL', () => {
   const t = Topology.parse(r50Topology());
   assert.is(code(() => t.resolve('functions/nonexistent', 'get')), 'NOT_SUPPORTED');

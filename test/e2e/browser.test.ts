@@ -12,6 +12,7 @@ import { runCli, startServer, stopServer, type Server } from '../helpers/process
 
 // The predicates passed to waitForFunction run in the page; this is all of the DOM they touch.
 declare const document: { querySelector(selector: string): { textContent: string | null; getAttribute(name: string): string | null } | null };
+declare const navigator: { serviceWorker: { ready: Promise<unknown>; controller: unknown } };
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const S = suite('UI in a browser');
@@ -54,6 +55,9 @@ if (!existsSync(CHROMIUM)) {
     await page.click('#start-btn');
     await page.waitForFunction(() => /complete/i.test(document.querySelector('#session-state')?.textContent ?? ''), null, { timeout: 15_000 });
     assert.match((await page.textContent('#session-shots')) ?? '', /3/);
+    // The night as a chart: the slot strip fills, and the lateness line has its figures.
+    await page.waitForFunction(() => /3 taken/.test(document.querySelector('#strip-legend')?.textContent ?? ''), null, { timeout: 15_000 });
+    assert.match((await page.textContent('#late-legend')) ?? '', /p50 .* ms/);
     for (const url of requests) assert.ok(url.startsWith(server!.url) || url.startsWith('ws://127.0.0.1') || url.startsWith('data:'), `request left the Pi: ${url}`);
   });
 
@@ -71,16 +75,33 @@ if (!existsSync(CHROMIUM)) {
     );
   }
 
-  async function killAndRestart(extra: string[] = []) {
+  async function killAndRestart(extra: string[] = [], whileDown?: () => Promise<void>) {
     const port = server!.port;
     await stopServer(server!, 'SIGKILL');
     await page.waitForFunction(() => document.querySelector('#link')?.getAttribute('data-phase') !== 'open', null, { timeout: 15_000 });
+    await whileDown?.();
     server = await startServer(dataDir, ['--port', String(port), ...extra]);
   }
 
+  /** With the server dead: the page's own screen says so, and says nothing is shot if the Pi is down. */
+  async function seeDownScreen() {
+    await page.locator('#down').waitFor({ state: 'visible', timeout: 15_000 });
+    assert.match((await page.textContent('#down')) ?? '', /nothing is being shot/i);
+    assert.match((await page.textContent('#countdown')) ?? '', /unknown|—|complete|stopped/i);
+  }
+
   S('reconnects by itself after the server dies, and the session resumes by itself with its gap said', async () => {
+    // The offline shell is in place before the outage (sw.js: loopback counts as a secure origin).
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 15_000 });
     await startCutOff('Cut off');
-    await killAndRestart();
+    await killAndRestart([], async () => {
+      await seeDownScreen();
+      // A reload while the Pi is down shows the page's own screen again, from the cached shell: never a browser error page.
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await seeDownScreen();
+    });
+    await page.locator('#down').waitFor({ state: 'hidden', timeout: 30_000 });
     // The resume happened before this page reconnected: the session's summary still says what the gap cost.
     await page.locator('#session-resumed').waitFor({ state: 'visible', timeout: 30_000 });
     assert.match((await page.textContent('#session-resumed')) ?? '', /skipped while the controller was down|no slot was missed/);

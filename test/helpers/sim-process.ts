@@ -65,7 +65,7 @@ export function startSimProcess(cardFile: string, extra: string[] = []): Promise
         } catch {
           continue;
         }
-        if (typeof entry.url === 'string' && /^http:\/\/127\.0\.0\.1:\d+\/ccapi$/.test(entry.url)) {
+        if (typeof entry.url === 'string' && /^https?:\/\/127\.0\.0\.1:\d+\/ccapi$/.test(entry.url)) {
           clearTimeout(timer);
           const url = entry.url;
           resolve({ url, origin: url.replace(/\/ccapi$/, ''), child, exited, stderr: () => stderr });

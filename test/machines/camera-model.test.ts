@@ -30,6 +30,8 @@ function eventsFor(s: Snap): AnyEventObject[] {
     { type: 'LOST', error: { ...failure, code: 'TIMEOUT' } },
     { type: 'STATUS', status: status('warning'), wall: t },
     { type: 'RECONNECT', mono: t },
+    { type: 'RETARGET', baseUrl: 'http://127.0.0.2:8080/ccapi', moved: null, mono: t },
+    { type: 'RETARGET', baseUrl: 'http://127.0.0.3:8080/ccapi', moved: { uuid: 'U', oldIP: '127.0.0.1', newIP: '127.0.0.3' }, mono: t },
   ];
 }
 

@@ -2,7 +2,11 @@
 // JSON-line commands on stdin, answering with one JSON line per command (`{ id, ... }`) and streaming watcher events
 // as `{ event }` lines.
 import dgram from 'node:dgram';
+import type { EventEmitter } from 'node:events';
+import { networkInterfaces } from 'node:os';
 import { createInterface } from 'node:readline';
+import { format } from 'node:util';
+import ssdp from 'node-ssdp';
 import pino from 'pino';
 import { CameraError } from '../../machines/camera-port.ts';
 import { DiscoveringCamera } from '../../adapters/ssdp/discovering-camera.ts';
@@ -17,7 +21,7 @@ let watcher: SsdpWatcher | null = null;
 
 interface Command {
   id: number;
-  cmd: 'discover' | 'connect' | 'watch' | 'raw' | 'exit';
+  cmd: 'discover' | 'connect' | 'watch' | 'raw' | 'plain-search' | 'listen' | 'exit';
   timeoutMs?: number;
   tries?: number;
   /** For `raw`: datagram text to multicast, and how long to collect unicast replies. */
@@ -39,6 +43,48 @@ async function raw(text: string, listenMs: number): Promise<string[]> {
   return replies;
 }
 
+/** node-ssdp as it comes (sockets on the wildcard address): one M-SEARCH, the replies and the errors it logged. */
+async function plainSearch(listenMs: number): Promise<{ replies: string[]; errors: string[] }> {
+  const errors: string[] = [];
+  const replies: string[] = [];
+  const client = new ssdp.Client({ customLogger: (fmt: string, ...args: unknown[]) => void (/^error/i.test(fmt) && errors.push(format(fmt, ...args))) });
+  client.on('response', (headers) => replies.push(String(headers.LOCATION)));
+  await client.start();
+  void client.search('urn:schemas-canon-com:service:ICPO-CameraControlAPIService:1');
+  await new Promise((r) => setTimeout(r, listenMs));
+  client.stop();
+  return { replies, errors };
+}
+
+/**
+ * For `listenMs`, the NTS of every NOTIFY heard by a plain wildcard-bound socket on port 1900 (joined on every
+ * interface), and what a node-ssdp client bound explicitly to the interface's address on port 1900 hears. Prints
+ * `{listening: true}` once both are bound.
+ */
+async function listen(listenMs: number): Promise<{ wildcard: string[]; bound: string[] }> {
+  const wildcard: string[] = [];
+  const bound: string[] = [];
+  const socket = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  socket.on('message', (msg) => {
+    const nts = /^NTS:\s*(\S+)/im.exec(msg.toString('latin1'))?.[1];
+    if (nts) wildcard.push(nts);
+  });
+  await new Promise<void>((r) => socket.bind(1900, () => r()));
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) socket.addMembership('239.255.255.250', a.address);
+  }
+  const options: ssdp.ClientOptions & { sourcePort: number } = { explicitSocketBind: true, sourcePort: 1900 };
+  const client = new ssdp.Client(options);
+  const events: EventEmitter = client; // node-ssdp's typings declare only `response` on Client
+  for (const e of ['advertise-alive', 'advertise-bye']) events.on(e, (headers: { NTS?: string }) => bound.push(String(headers.NTS)));
+  await client.start();
+  out({ listening: true });
+  await new Promise((r) => setTimeout(r, listenMs));
+  client.stop();
+  await new Promise<void>((r) => socket.close(() => r()));
+  return { wildcard, bound };
+}
+
 async function handle(c: Command): Promise<void> {
   try {
     switch (c.cmd) {
@@ -55,9 +101,13 @@ async function handle(c: Command): Promise<void> {
         watcher = new SsdpWatcher({ passive: true, logger });
         watcher.subscribe((event) => out({ event }));
         await watcher.start();
-        if (c.search) await watcher.search();
+        if (c.search) watcher.search();
         return out({ id: c.id, ok: true });
       }
+      case 'plain-search':
+        return out({ id: c.id, ok: true, ...(await plainSearch(c.listenMs ?? 4_000)) });
+      case 'listen':
+        return out({ id: c.id, ok: true, ...(await listen(c.listenMs ?? 3_000)) });
       case 'raw':
         return out({ id: c.id, ok: true, replies: await raw(c.text ?? '', c.listenMs ?? 1_500) });
       case 'exit':

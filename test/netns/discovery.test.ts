@@ -10,14 +10,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildMSearch } from '../../adapters/ssdp/messages.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const id = process.pid;
-const CAM_NS = `skl-cam-${id}`;
-const CTL_NS = `skl-ctl-${id}`;
-const CTL_IF = `skc${id}`.slice(0, 15);
-const CAM_IF = `skk${id}`.slice(0, 15);
+// Parallel runs on one machine (e.g. several worktrees) keep apart by pid, and by prefix when given.
+const prefix = process.env.SKYLAPSE_NETNS_PREFIX ?? 'skl';
+const CAM_NS = `${prefix}-cam-${id}`;
+const CTL_NS = `${prefix}-ctl-${id}`;
+const CTL_IF = `${prefix}c${id}`.slice(0, 15);
+const CAM_IF = `${prefix}k${id}`.slice(0, 15);
 const CTL_IP = '10.77.0.1';
 const CAM_IP = '10.77.0.2';
 const CAM_IP_MOVED = '10.77.0.3';
@@ -33,7 +34,7 @@ function ip(...args: string[]): { ok: boolean; err: string } {
 function unavailable(): string | null {
   if (process.platform !== 'linux') return `network namespaces need Linux (this is ${process.platform})`;
   if (process.getuid?.() !== 0) return 'not root (ip netns needs CAP_SYS_ADMIN and CAP_NET_ADMIN)';
-  const probe = `skl-probe-${id}`;
+  const probe = `${prefix}-probe-${id}`;
   const add = ip('netns', 'add', probe);
   if (!add.ok) return add.err;
   ip('netns', 'del', probe);
@@ -191,17 +192,51 @@ test('M-SEARCH finds the camera: accessUrl is the simulator\'s in-namespace CCAP
   });
 });
 
-test('the strict responder answers our exact datagram, not the prior system\'s (docs/decisions.md §2)', async () => {
-  const good = await ctl().command({ cmd: 'raw', text: buildMSearch().toString('latin1'), listenMs: 2_000 });
+/** The M-SEARCH of Canon's sample app (docs/camera-notes.md §14), with real CRLF. */
+const mSearch = (st: string) => ['M-SEARCH * HTTP/1.1', 'HOST:239.255.255.250:1900', 'MAN: "ssdp:discover"', 'MX: 1', `ST: ${st}`, '', ''].join('\r\n');
+
+test('the simulator answers a well-formed M-SEARCH, not the prior system\'s literal "\\r\\n" (docs/decisions.md §2)', async () => {
+  const good = await ctl().command({ cmd: 'raw', text: mSearch('urn:schemas-canon-com:service:ICPO-CameraControlAPIService:1'), listenMs: 2_000 });
   const replies = good.replies as string[];
   assert.is(replies.length, 1);
   assert.ok(replies[0]?.startsWith('HTTP/1.1 200 OK\r\n'));
-  assert.ok(replies[0]?.includes(`\r\nLocation: http://${CAM_IP}:49152/upnp/CameraDevDesc.xml\r\n`)); // Canon's case
-  const broken = buildMSearch().toString('latin1').replace(/\r\n/g, '\\r\\n');
+  // node-ssdp writes the name in upper case where a Canon body writes `Location:` (docs/decisions.md §1).
+  assert.match(replies[0] ?? '', new RegExp(`\r\nLOCATION: http://${CAM_IP.replace(/\./g, '\\.')}:49152/upnp/CameraDevDesc\\.xml\r\n`));
+  const broken = mSearch('ssdp:all').replace(/\r\n/g, '\\r\\n');
   const bad = await ctl().command({ cmd: 'raw', text: broken, listenMs: 2_000 });
   assert.equal(bad.replies, []);
-  const all = await ctl().command({ cmd: 'raw', text: buildMSearch({ st: 'ssdp:all' }).toString('latin1'), listenMs: 2_000 });
+  const all = await ctl().command({ cmd: 'raw', text: mSearch('ssdp:all'), listenMs: 2_000 });
   assert.is((all.replies as string[]).length, 4); // root device, uuid, device type, service type
+});
+
+test('node-ssdp picks the interface only when bound to it: with no multicast route, explicitSocketBind finds the camera, the default bind cannot send', async () => {
+  // Without a route for 239.255.255.250 (a Pi whose default route is elsewhere, or none), the wildcard-bound socket
+  // has nowhere to send; the socket bound to the veth's address sends out of the veth (docs/decisions.md §1).
+  const del = ip('-n', CTL_NS, 'route', 'del', '224.0.0.0/4', 'dev', CTL_IF);
+  assert.ok(del.ok, del.err);
+  try {
+    const plain = await ctl().command({ cmd: 'plain-search', listenMs: 4_000 });
+    assert.equal(plain.replies, []);
+    assert.match(JSON.stringify(plain.errors), /ENETUNREACH/);
+    const bound = await ctl().command({ cmd: 'discover', timeoutMs: 8_000 });
+    assert.is(bound.ok, true, JSON.stringify(bound));
+    assert.is((bound.camera as { accessUrl: string }).accessUrl, `http://${CAM_IP}:8080/ccapi`);
+  } finally {
+    const add = ip('-n', CTL_NS, 'route', 'replace', '224.0.0.0/4', 'dev', CTL_IF);
+    assert.ok(add.ok, add.err);
+  }
+});
+
+test('node-ssdp as it comes: a socket bound to the interface address hears no NOTIFY, and the server\'s stop() loses its byebye (docs/decisions.md §1)', async () => {
+  const listening = ctl().command({ cmd: 'listen', listenMs: 4_000 }, 20_000);
+  await ctl().wait((l) => l.listening === true, 'the listeners bound and joined');
+  const server = new NsProcess(CAM_NS, 'plain-server.ts', [CAM_IF, CAM_IP]);
+  await server.wait((l) => l.done === true, 'the plain node-ssdp server');
+  const heard = await listening;
+  // The wildcard socket hears node-ssdp's alive (once per advertised type) but no byebye; the bound one nothing.
+  assert.ok((heard.wildcard as string[]).includes('ssdp:alive'), JSON.stringify(heard));
+  assert.not.ok((heard.wildcard as string[]).includes('ssdp:byebye'), JSON.stringify(heard));
+  assert.equal(heard.bound, []);
 });
 
 test('DiscoveringCamera connects: device information of an R50', async () => {
@@ -275,6 +310,59 @@ test('skylapse serve --camera auto finds the camera and connects', async () => {
     assert.type(connected.seq, 'number');
   } finally {
     serve.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('the camera moves mid-session (--camera auto): camera_ip_changed, reconnected there, the session goes on with no slot shot twice or lost', async () => {
+  await camera?.stop('SIGKILL'); // the previous test's camera, at CAM_IP_MOVED
+  const FROM = CAM_IP_MOVED;
+  const TO = '10.77.0.4';
+  const moving = new NsProcess(CAM_NS, 'moving-camera.ts', [FROM]);
+  camera = moving;
+  await moving.wait((l) => l.ready === true, 'the moving camera');
+  const dataDir = mkdtempSync(join(tmpdir(), 'skylapse-move-'));
+  const server = new NsProcess(CTL_NS, 'serve.ts', [dataDir]);
+  const ws = (type: string) => (l: Record<string, unknown>) => (l.ws as { type?: string } | undefined)?.type === type;
+  const send = (p: NsProcess, line: unknown) => p.child.stdin.write(JSON.stringify(line) + '\n');
+  try {
+    await server.wait(ws('camera_connected'), 'serve --camera auto connecting', 30_000);
+    // Long enough that the outage (the press in flight to the old address fails, then the reconnect) leaves frames.
+    const total = 40;
+    send(server, { send: { type: 'start_intervalometer', id: 'start', data: { interval: 1, totalShots: total } } });
+    const started = await server.wait((l) => (l.ws as { id?: string } | undefined)?.id === 'start', 'the start reply');
+    assert.is((started.ws as { success?: boolean }).success, true, JSON.stringify(started));
+    // A few frames where it is, then Wi-Fi drops (no byebye) and it rejoins with a new address.
+    await server.wait((l) => ws('photo_taken')(l) && (l.ws as { data: { shot: { number: number } } }).data.shot.number >= 3, 'three frames');
+    send(moving, { cmd: 'drop' });
+    await moving.wait((l) => l.dropped === true, 'SSDP dropped');
+    for (const step of [
+      ['-n', CAM_NS, 'addr', 'del', `${FROM}/24`, 'dev', CAM_IF],
+      ['-n', CAM_NS, 'addr', 'add', `${TO}/24`, 'dev', CAM_IF],
+      ['-n', CAM_NS, 'route', 'replace', '224.0.0.0/4', 'dev', CAM_IF],
+    ]) {
+      const r = ip(...step);
+      assert.ok(r.ok, r.err);
+    }
+    send(moving, { cmd: 'announce', address: TO });
+    const changed = await server.wait(ws('camera_ip_changed'), 'camera_ip_changed', 20_000);
+    const data = (changed.ws as { data: { uuid: string; oldIP: string; newIP: string } }).data;
+    assert.equal({ uuid: data.uuid, oldIP: data.oldIP, newIP: data.newIP }, { uuid: UUID, oldIP: FROM, newIP: TO });
+    const back = await server.wait((l) => ws('camera_connected')(l) && (l.ws as { seq: number }).seq > (changed.ws as { seq: number }).seq, 'reconnected at the new address', 30_000);
+    assert.is((back.ws as { data: { camera: { baseUrl: string } } }).data.camera.baseUrl, `http://${TO}:8080/ccapi`);
+    await server.wait(ws('intervalometer_completed'), 'the session to complete', 60_000);
+
+    send(server, { send: { type: 'get_session_shots', id: 'shots', data: { sessionId: (started.ws as { data: { session: { sessionId: string } } }).data.session.sessionId, limit: 500 } } });
+    const reply = await server.wait((l) => (l.ws as { id?: string } | undefined)?.id === 'shots', 'the shot list');
+    const shots = (reply.ws as { data: { shots: { number: number; result: string; files: string[] }[] } }).data.shots;
+    assert.equal(shots.map((x) => x.number), Array.from({ length: total }, (_, i) => i + 1)); // every slot recorded once
+    const files = shots.flatMap((x) => x.files);
+    assert.is(new Set(files).size, files.length); // no frame claimed twice
+    const okAfterMove = shots.filter((x) => x.result === 'ok' && x.number > 3);
+    const timeline = server.lines.map((l) => l.ws as { type: string; timestamp?: string } | undefined).filter((m) => m?.timestamp).map((m) => `${m?.timestamp?.slice(17, 23)} ${m?.type}`);
+    assert.ok(okAfterMove.length > 0, `no frame after the move: ${JSON.stringify(shots.map((x) => x.result))}\n${timeline.join('\n')}`);
+  } finally {
+    await server.stop('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }
 });

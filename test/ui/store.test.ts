@@ -134,7 +134,8 @@ S('session broadcasts replace the session; photo_taken carries camera or session
   s = reduce(s, bc(5, 'intervalometer_stopped', { session: session({ ...counts(1, 0, 2), state: 'failed', running: false }), reason: 'failed', error: { code: 'CARD', message: 'card full' } }));
   assert.is(s.session?.state, 'failed');
   assert.is(s.activity[0]!.level, 'error');
-  assert.match(s.activity[0]!.text, /CARD: card full/);
+  assert.match(s.activity[0]!.text, /cannot write to its card/);
+  assert.is(s.activity[0]!.detail, 'CARD: card full');
   assert.match(s.activity[0]!.text, /\(1 taken, 0 failed, 2 skipped\)$/);
   const photo = { triggeredAt: 1, latencyMs: 90, attempts: 1, files: ['100CANON/IMG_9.CR3', '100CANON/IMG_9.JPG'] };
   s = reduce(s, bc(6, 'photo_taken', { sessionId: null, photo, camera: camera('connected', { lastPhoto: photo }) }));
@@ -161,7 +162,8 @@ S('activity is capped, merges repeats, and marks errors', () => {
   assert.is(s.activity[0]!.count, 4);
   for (let i = 6; i < 40; i++) s = reduce(s, bc(i, 'photo_taken', { sessionId: SID, shot: shot(i, i % 2 ? 'failed' : 'ok'), session: session() }));
   assert.is(s.activity.length, ACTIVITY_LIMIT);
-  assert.ok(s.activity.some((e) => e.level === 'error' && /Shot #\d+ failed: TIMEOUT/.test(e.text)));
+  // The line says it for people; the code and the camera's words stay in its details.
+  assert.ok(s.activity.some((e) => e.level === 'error' && /Shot #\d+ failed: Camera took too long/.test(e.text) && /^TIMEOUT: /.test(e.detail ?? '')));
   s = reduce(s, bc(40, 'camera_disconnected', { camera: camera('reconnecting'), reason: { code: 'UNREACHABLE', message: 'gone' } }));
   assert.is(s.activity[0]!.level, 'error');
 });
