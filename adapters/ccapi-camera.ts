@@ -10,7 +10,9 @@ import {
   type CameraStatus,
   type CardFile,
   type LateFiles,
+  type Preview,
   type ReleaseTag,
+  type BulbRequest,
   type ShotRequest,
   type ShotResult,
 } from '../machines/camera-port.ts';
@@ -22,9 +24,12 @@ import { CcapiControls } from './ccapi/camera-controls.ts';
 import { CcapiError, pressOutcome } from './ccapi/errors.ts';
 import { EventWatcher, type EventWatcherOptions } from './ccapi/events.ts';
 import { CcapiHttp } from './ccapi/http.ts';
+import { liveviewFrame, setLiveview } from './ccapi/liveview.ts';
+import { manualShutter } from './ccapi/manual-shutter.ts';
 import { Mutex } from './ccapi/mutex.ts';
+import { downloadPreview } from './ccapi/preview.ts';
 import { ReleaseLedger, type Release } from './ccapi/release-ledger.ts';
-import { sleep } from './ccapi/sleep.ts';
+import { sleep, sleepUntil } from './ccapi/sleep.ts';
 import { parseTv } from './ccapi/tv.ts';
 
 export interface CcapiCameraOptions {
@@ -76,6 +81,10 @@ export class CcapiCamera implements CameraPort {
   /** A card listing for files the camera did not name is running / asked for again meanwhile. */
   private listing = false;
   private listAgain = false;
+  /** The card's contents path (`/ccapi/ver130/contents/card1`), for files named relative to it. */
+  private storagePath: string | null = null;
+  /** A bulb exposure in progress: aborting it releases at once; `released` settles once the release was sent. */
+  private bulb: { cut: AbortController; released: Promise<void> } | null = null;
 
   constructor(private readonly opts: CcapiCameraOptions) {
     this.baseUrl = opts.baseUrl;
@@ -143,7 +152,7 @@ export class CcapiCamera implements CameraPort {
       const releaseHold = client.http.commands.hold(); // no status or settings reads from here
       let release: Release | null = null;
       try {
-        const pressed = await this.press(client, request);
+        const pressed = request.bulb ? await this.pressBulb(client, request, request.bulb) : await this.press(client, request);
         release = pressed.release;
         const complete = (r: Release) => r.files.length >= r.expected;
         await this.ledger.waitFor(release, complete, request.fileDeadlineMono);
@@ -193,7 +202,101 @@ export class CcapiCamera implements CameraPort {
   }
 
   async close(): Promise<void> {
+    // A bulb in progress is released before the connection goes: a stop never leaves the shutter open.
+    const bulb = this.bulb;
+    bulb?.cut.abort();
+    await bulb?.released.catch((err: unknown) => this.logger?.error({ err }, 'could not release the bulb exposure at close'));
     await this.lifecycle.run(() => this.teardown());
+  }
+
+  async preview(file: string, onProgress?: (p: { kind: Preview['kind']; loaded: number; total: number | null }) => void, signal?: AbortSignal): Promise<Preview> {
+    const path = file.startsWith('/') || file.includes('://') || !this.storagePath ? file : `${this.storagePath}/${file}`;
+    return downloadPreview(this.connected(), path, { clock: this.clock, onProgress, signal });
+  }
+
+  async liveview(on: boolean): Promise<void> {
+    await setLiveview(this.connected(), on);
+  }
+
+  async liveviewFrame(): Promise<Buffer> {
+    return (await liveviewFrame(this.connected())).bytes;
+  }
+
+  async releaseShutter(): Promise<void> {
+    await this.letGo(this.connected());
+  }
+
+  /**
+   * A bulb exposure through the manual shutter: lets go of any held button, half press, full press, then the release
+   * at `ms` after the full press on the monotonic clock (sooner only when `bulb.signal` or close() cuts it short).
+   * A lost full-press answer counts as opened: the release goes out at the deadline all the same.
+   */
+  private async pressBulb(
+    client: CcapiClient,
+    request: ShotRequest,
+    bulb: BulbRequest,
+  ): Promise<{ release: Release; sentWall: number; latencyMs: number | null; attempts: number }> {
+    // Registered before the first press, so a close() at any moment waits for the release instead of cutting the
+    // connection under an open shutter.
+    const cut = new AbortController();
+    const stop = () => cut.abort();
+    let done!: () => void;
+    let failed!: (err: unknown) => void;
+    const released = new Promise<void>((resolve, reject) => ((done = resolve), (failed = reject)));
+    released.catch(() => undefined); // the failure is thrown to the caller; close() reads it only when it waits
+    this.bulb = { cut, released };
+    bulb.signal?.addEventListener('abort', stop, { once: true });
+    if (bulb.signal?.aborted) stop();
+    try {
+      await this.letGo(client);
+      await manualShutter(client, 'half_press');
+      const sentMono = this.clock.mono();
+      const sentWall = this.clock.wall();
+      const release = this.ledger.open(request.tag, sentMono, this.filesPerRelease);
+      let latencyMs: number | null = null;
+      try {
+        await manualShutter(client, 'full_press', this.timeouts.shutterMs);
+        latencyMs = this.clock.mono() - sentMono;
+      } catch (err) {
+        const e = asCameraError(err);
+        if (pressOutcome(e) !== 'ambiguous') {
+          this.ledger.withdraw(release);
+          await this.letGo(client).catch(() => undefined); // the half press
+          done(); // nothing was opened
+          e.attempts = 1;
+          throw e;
+        }
+        this.logger?.warn({ tag: request.tag, err: e.message }, 'bulb full press: answer lost; releasing at the deadline all the same');
+      }
+      this.ledger.accept(release);
+      const releaseAtMono = sentMono + bulb.ms;
+      bulb.onOpen?.({ mono: sentMono, wall: sentWall, releaseAtMono });
+      await sleepUntil(this.clock, releaseAtMono, cut.signal);
+      await this.letGo(client);
+      done();
+      bulb.onClosed?.({ mono: this.clock.mono(), wall: this.clock.wall() });
+      this.logger?.debug({ tag: request.tag, ms: this.clock.mono() - sentMono, planned: bulb.ms }, 'bulb released');
+      return { release, sentWall, latencyMs, attempts: 1 };
+    } catch (err) {
+      failed(err);
+      throw err;
+    } finally {
+      bulb.signal?.removeEventListener('abort', stop);
+      this.bulb = null;
+    }
+  }
+
+  /** Sends the manual release until the camera takes it: a held button would refuse every later shot. */
+  private async letGo(client: CcapiClient): Promise<void> {
+    for (let attempt = 1, pause = 100; ; attempt++, pause *= 2) {
+      try {
+        return await manualShutter(client, 'release');
+      } catch (err) {
+        if (attempt >= 5 || (err instanceof CameraError && !err.transient)) throw err;
+        this.logger?.warn({ attempt, err: err instanceof Error ? err.message : String(err) }, 'shutter release failed; trying again');
+        await sleep(this.clock, pause);
+      }
+    }
   }
 
   /**
@@ -370,6 +473,8 @@ export class CcapiCamera implements CameraPort {
       this.controlsImpl.ingest(settings); // known from connect on, so a change on the body is a change
     }
     const first = storageList?.[0];
+    if (first?.path) this.storagePath = first.path;
+    const mode = settings?.shootingmodedial?.value ?? settings?.shootingmode?.value;
     const tvValue = settings?.tv?.value;
     const tv = typeof tvValue === 'string' ? tvValue : null;
     return {
@@ -378,6 +483,7 @@ export class CcapiCamera implements CameraPort {
       temperature,
       tv,
       tvSeconds: tv === null ? null : parseTv(tv),
+      mode: typeof mode === 'string' ? mode : null,
     };
   }
 }

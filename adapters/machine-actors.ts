@@ -37,9 +37,10 @@ function errorInfo(error: unknown): { code: string; message: string } {
 /**
  * One slot's release, pressed at its planned time, never before. A camera that is still (re)connecting gets until
  * the press window closes to be back (a resume right after a restart, a WiFi blip); `cameraReady` answers whether
- * it is, by that deadline.
+ * it is, by that deadline. `stopping` aborts when the service stops: a bulb frame is released at once, so the stop
+ * does not wait out a long exposure (systemd allows 90 s).
  */
-export const shootActor = (camera: CameraPort, clock: Clock, cameraReady: (deadlineMono: number) => Promise<boolean>) =>
+export const shootActor = (camera: CameraPort, clock: Clock, cameraReady: (deadlineMono: number) => Promise<boolean>, stopping?: AbortSignal) =>
   fromPromise<ShotOutput, ShootInput>(async ({ input }) => {
     try {
       if (!(await cameraReady(input.pressDeadlineMono))) {
@@ -47,7 +48,8 @@ export const shootActor = (camera: CameraPort, clock: Clock, cameraReady: (deadl
       }
       // The slot was armed early (its TICK logged and announced); the press itself goes at the planned time.
       await new Promise<void>((resolve) => atMono(clock, input.plannedMono, resolve));
-      return await camera.shoot({ tag: input.tag, pressDeadlineMono: input.pressDeadlineMono, fileDeadlineMono: input.fileDeadlineMono });
+      const bulb = input.bulbSeconds === null ? {} : { bulb: { ms: Math.round(input.bulbSeconds * 1000), signal: stopping } };
+      return await camera.shoot({ tag: input.tag, pressDeadlineMono: input.pressDeadlineMono, fileDeadlineMono: input.fileDeadlineMono, ...bulb });
     } catch (error) {
       const info = errorInfo(error);
       const attempts = error instanceof CameraError ? (error.attempts ?? 1) : 1;
@@ -68,13 +70,13 @@ export const connectActor = (camera: CameraPort, clock: Clock) =>
   });
 
 /** Errors that mean the camera is gone, as opposed to busy with a shot. */
-const LOSS_CODES = new Set(['UNREACHABLE', 'TIMEOUT', 'WEDGED']);
+export const LOSS_CODES = new Set(['UNREACHABLE', 'TIMEOUT', 'WEDGED']);
 
 /**
  * Polls the camera's status while connected. Sends STATUS only when something changed (each one is a logged
  * transition), and LOST when the camera stops answering.
  */
-export const monitorActor = (camera: CameraPort, clock: Clock, opts: { intervalMs: number; logger?: Logger }) =>
+export const monitorActor = (camera: CameraPort, clock: Clock, opts: { intervalMs: number | (() => number); logger?: Logger }) =>
   fromCallback<EventObject, { status: CameraStatus | null }>(({ input, sendBack }) => {
     let last = JSON.stringify(input.status);
     let handle: unknown;
@@ -96,9 +98,11 @@ export const monitorActor = (camera: CameraPort, clock: Clock, opts: { intervalM
         }
         opts.logger?.warn({ err: info }, 'camera status poll failed');
       }
-      if (!stopped) handle = clock.setTimeout(poll, opts.intervalMs);
+      if (!stopped) handle = clock.setTimeout(poll, every());
     };
-    handle = clock.setTimeout(poll, opts.intervalMs);
+    // Read before each wait: the controller reads more often while a session depends on knowing the camera is there.
+    const every = () => (typeof opts.intervalMs === 'function' ? opts.intervalMs() : opts.intervalMs);
+    handle = clock.setTimeout(poll, every());
     return () => {
       stopped = true;
       clock.clearTimeout(handle);

@@ -2,11 +2,12 @@
 // the journaled streams (the camera, each session), brings sessions back after a restart, reconciles the log with
 // the camera's card, and turns every stored fact into exactly one broadcast.
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Actor, SnapshotFrom } from 'xstate';
+import { fromPromise, type Actor, type SnapshotFrom } from 'xstate';
 import { CameraAddress } from './camera-address.ts';
-import { connectActor, deadlineActor, monitorActor, shootActor } from '../adapters/machine-actors.ts';
-import { CAMERA_MACHINE_VERSION, cameraMachine, type CameraMachine } from '../machines/camera.ts';
+import { connectActor, deadlineActor, LOSS_CODES, monitorActor, shootActor } from '../adapters/machine-actors.ts';
+import { CAMERA_MACHINE_VERSION, cameraMachine, connectionOf, type CameraMachine, type HeldShutter } from '../machines/camera.ts';
 import { CameraSettingsFeature } from './camera-settings.ts';
 import { cameraFacts } from '../machines/camera-facts.ts';
 import type { CameraPort, CardFile, LateFiles } from '../machines/camera-port.ts';
@@ -23,14 +24,27 @@ import { TimeSync } from './time-sync.ts';
 import { Power } from './power.ts';
 import type { PowerPort } from '../machines/power-port.ts';
 import { cameraClock } from '../adapters/time/camera-clock.ts';
-import type { ClockSetter } from '../adapters/time/clock-setter.ts';
+import { DryRunClockSetter, type ClockSetter } from '../adapters/time/clock-setter.ts';
+import { SimulatedNetwork } from '../adapters/network/sim.ts';
+import { FakePower } from '../adapters/power/fake.ts';
 import { ProtocolError, type Broadcast, type StartIntervalometer } from '../transport/protocol.ts';
+import { preflight } from './preflight.ts';
+import { planWindow, ScheduleError } from './schedule.ts';
+import { SessionReports } from './session-reports.ts';
 import { cameraFactBroadcast, cameraView, sessionFactBroadcast, sessionView, unsavedSessionView } from '../transport/views.ts';
+import { CameraJobs, requireBulb } from './camera-jobs.ts';
+import { settled } from './settled.ts';
+import { liveviewActors } from './liveview.ts';
+import { TEST_PHOTO_DIR, testPhotoActor } from './test-photo.ts';
 
 export type ResumePolicy = 'auto' | 'ask';
 
 /** How far ahead of the start command slot 0 is planned (bench: the start's own work took 7–15 ms here, more on SD). */
 const FIRST_SLOT_LEAD_MS = 100;
+/** While a session waits for its camera, a reconnection is tried at least this often (the camera's own backoff is longer). */
+export const CAMERA_PROBE_MS = 2_000;
+/** The camera's status is read this often while connected and no session needs more. */
+export const STATUS_INTERVAL_MS = 10_000;
 
 export interface ControllerOptions {
   store: Store;
@@ -48,14 +62,18 @@ export interface ControllerOptions {
    * longer keep its promise; the server exits here and recovers from the log on restart. Default: rethrow.
    */
   onFatal?: (error: unknown) => void;
-  /** The Pi's WiFi (NetworkManager or its simulated twin). */
-  network: NetworkPort;
-  /** Sets the Pi's clock from time sync (the system's, or a dry run that only logs). */
-  clockSetter: ClockSetter;
-  /** The Pi's power and temperature (vcgencmd, /sys), or the fake twin. */
-  power: PowerPort;
+  /** The Pi's WiFi (NetworkManager or its simulated twin; default: the simulated one). */
+  network?: NetworkPort;
+  /** Sets the Pi's clock from time sync (the system's, or by default a dry run that only logs). */
+  clockSetter?: ClockSetter;
+  /** The Pi's power and temperature (vcgencmd, /sys), or by default the fake twin. */
+  power?: PowerPort;
   /** How often power and temperature are read (default 30 s). */
   powerPollMs?: number;
+  /** Live view goes off after this long without a frame asked for (default: the camera machine's). */
+  liveviewIdleMs?: number;
+  /** Where test-photo previews are kept (`<dataDir>/test-photos`); default: a `test-photos` folder in the cwd. */
+  dataDir?: string;
 }
 
 type SessionSnapshot = SnapshotFrom<SessionMachine>;
@@ -80,7 +98,6 @@ export class Controller {
   private unsubscribeLateFiles?: () => void;
   /** Shots waiting for the camera to (re)connect, until their press window closes. */
   private readonly readyWaiters = new Set<() => void>();
-  private photoInFlight = false;
   /** The Pi's WiFi link and AP: its commands are guarded against the running session. */
   readonly network: Network;
   /** The phone's time for the Pi, the Pi's for the camera. */
@@ -91,15 +108,32 @@ export class Controller {
   readonly cameraAddress: CameraAddress;
   /** The camera's shooting settings and clock (get/set commands, changes on the body). */
   readonly cameraSettings: CameraSettingsFeature;
+  /** The reconnection probe running while the live session waits for its camera. */
+  private probe: unknown = null;
+  /** A status read of the probe is in flight. */
+  private probing = false;
+  /** Report titles, deletes and restores (stream `reports`). */
+  readonly reports: SessionReports;
+  /** Aborted by stop(): a session's bulb frame in flight is released at once. */
+  private readonly stopping = new AbortController();
+  /** A bulb a session was exposing when the last process died: the camera machine releases it first. */
+  private sessionBulbHeld: HeldShutter | null = null;
+  /** Test photos and live view, through the camera machine. */
+  readonly jobs: CameraJobs;
+  readonly testPhotoDir: string;
 
   constructor(private readonly o: ControllerOptions) {
     const { camera, clock } = o;
     const deadline = deadlineActor(clock);
+    this.testPhotoDir = join(o.dataDir ?? '.', TEST_PHOTO_DIR);
     this.cameraMachine = cameraMachine.provide({
       actors: {
         connect: connectActor(camera, clock),
-        monitor: monitorActor(camera, clock, { intervalMs: o.statusIntervalMs ?? 10_000, logger: o.logger }),
+        monitor: monitorActor(camera, clock, { intervalMs: () => this.statusIntervalMs(), logger: o.logger }),
         deadline,
+        testPhoto: testPhotoActor({ camera, clock, dir: this.testPhotoDir, logger: o.logger }),
+        ...liveviewActors(camera, clock, o.liveviewIdleMs),
+        releaseShutter: releaseShutterActor(camera, o.logger),
       },
     });
     this.cameraAddress = new CameraAddress({
@@ -110,9 +144,17 @@ export class Controller {
       reconnect: () => this.camera?.actor.send({ type: 'RECONNECT', mono: clock.mono() }),
       holder: () => ({ sessionId: this.active?.journal.snapshot?.context.plan.id ?? null, info: this.camera?.journal.snapshot?.context.info ?? null }),
     });
-    this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot: shootActor(camera, clock, (until) => this.cameraReady(until)) } });
+    this.jobs = new CameraJobs({
+      camera,
+      clock,
+      cameraActor: () => this.camera?.actor ?? null,
+      sessionActive: () => this.active?.journal.snapshot ?? null,
+      requireCamera: () => this.requireCamera(),
+    });
+    const shoot = shootActor(camera, clock, (until) => this.cameraReady(until), this.stopping.signal);
+    this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot } });
     this.network = new Network({
-      port: o.network,
+      port: o.network ?? new SimulatedNetwork(clock),
       clock,
       log: o.log,
       logger: o.logger.child({ component: 'network' }),
@@ -124,7 +166,7 @@ export class Controller {
     });
     this.timeSync = new TimeSync({
       clock,
-      setter: o.clockSetter,
+      setter: o.clockSetter ?? new DryRunClockSetter(),
       camera: cameraClock(camera),
       log: o.log,
       logger: o.logger.child({ component: 'time' }),
@@ -134,7 +176,7 @@ export class Controller {
       hooks: this.actorHooks('time'),
     });
     this.power = new Power({
-      port: o.power,
+      port: o.power ?? new FakePower(),
       clock,
       log: o.log,
       logger: o.logger.child({ component: 'power' }),
@@ -152,11 +194,25 @@ export class Controller {
       requireCamera: () => void this.requireCamera(),
       emit: (b) => this.emit(b),
     });
+    this.reports = new SessionReports(o.store, o.log, clock, (b) => this.emit(b));
   }
 
   /** The camera's clock: `read()` and `set({iso?, timeZone?})` (default: the Pi's time), for commands and time sync. */
   get cameraClock() {
     return this.cameraSettings.clock;
+  }
+
+  /**
+   * A lost camera must be noticed within one slot or CAMERA_PROBE_MS, whichever is sooner. A session shooting at
+   * least that often notices by its own presses (a status read would only get in their way); a slower or held one
+   * has the status read every CAMERA_PROBE_MS.
+   */
+  private statusIntervalMs(): number {
+    const base = this.o.statusIntervalMs ?? STATUS_INTERVAL_MS;
+    const s = this.active?.journal.snapshot;
+    if (!s?.matches('running')) return base;
+    const holding = !s.matches({ running: 'waiting' }) && !s.matches({ running: 'shooting' });
+    return holding || s.context.plan.intervalMs > CAMERA_PROBE_MS ? Math.min(base, CAMERA_PROBE_MS) : base;
   }
 
   onBroadcast(listener: (b: Broadcast) => void): () => void {
@@ -172,13 +228,22 @@ export class Controller {
     const journal = new JournaledStream(this.cameraMachine, 'camera', this.o.log, this.o.clock, {
       machineVersion: CAMERA_MACHINE_VERSION,
       foldFromLastStart: true,
+      // Each boot starts the camera machine anew: a last run an older version logged is no reason not to start.
+      restartOnDivergence: true,
       facts: (previous, next, event) => cameraFacts(previous, next, event),
       onTransition: (t) => {
         for (const fact of t.recorded.facts) this.emit(cameraFactBroadcast(fact, t.snapshot));
-        if (t.snapshot.value === 'connected' && t.previous?.value !== 'connected') this.cameraBack();
+        if (connectionOf(t.snapshot.value) === 'connected' && (!t.previous || connectionOf(t.previous.value) !== 'connected')) this.cameraBack();
+        this.tellSession(t.previous, t.snapshot);
       },
     });
-    const actor = startJournaledActor(journal, { input: { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated } }, this.actorHooks('camera'));
+    if (journal.diverged) this.o.logger.warn({ err: journal.diverged.message }, 'the camera stream\'s last run was written by another version; starting afresh');
+    // A bulb the last run logged as open and never as closed (a crash, a lost camera) is released first.
+    const heldShutter = journal.snapshot?.context.heldShutter ?? this.sessionBulbHeld;
+    if (heldShutter) this.o.logger.warn({ heldShutter }, 'a bulb exposure may still hold the shutter open: releasing it once connected');
+    const liveviewLeftOn = journal.snapshot?.matches({ connected: 'liveview' }) ?? false;
+    const input = { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated, heldShutter, liveviewLeftOn };
+    const actor = startJournaledActor(journal, { input }, this.actorHooks('camera'));
     this.camera = { journal, actor };
     this.network.start();
     this.timeSync.start();
@@ -192,12 +257,16 @@ export class Controller {
   }
 
   /**
-   * A graceful stop (SIGTERM: systemd stop, reboot): the frame in flight is finished and recorded, the session is
-   * logged as suspended, and the next start resumes it. Never recorded as a crash.
+   * A graceful stop (SIGTERM: systemd stop, reboot): the frame in flight is finished and recorded (a bulb frame is
+   * released at once, cut short), the session is logged as suspended, and the next start resumes it. A test photo's
+   * bulb is released by the camera's close(). Never recorded as a crash.
    */
   async stop(): Promise<void> {
+    this.stopping.abort();
     const active = this.active;
-    if (active?.journal.snapshot?.matches('running')) {
+    if (this.probe !== null) this.o.clock.clearTimeout(this.probe);
+    // A paused session stays paused across the restart; any other running one finishes its frame and is suspended.
+    if (active?.journal.snapshot?.matches('running') && !active.journal.snapshot.matches({ running: 'paused' })) {
       active.actor.send({ type: 'SUSPEND', at: this.o.clock.wall() });
       await settled(active.actor, (s) => !s.matches('running'));
     }
@@ -236,12 +305,35 @@ export class Controller {
     return newest ? unsavedSessionView(newest) : null;
   }
 
+  /** Every session waiting for save or discard, oldest first. */
+  unsavedSessions() {
+    return [...this.unsaved.values()].flatMap((j) => (j.snapshot ? [unsavedSessionView(j.snapshot)] : []));
+  }
+
   sessionShots(sessionId: string, fromNumber: number, limit: number) {
     // One row more than asked says whether another page exists.
     const rows = getSessionShots(this.o.store, sessionId, { fromNumber, limit: limit + 1 });
     if (rows.length === 0 && !this.knows(sessionId)) throw new ProtocolError('NOT_FOUND', `No session ${sessionId}`);
     const shots = rows.slice(0, limit);
     return { sessionId, shots, nextFromNumber: rows.length > limit ? rows[limit]!.number : null };
+  }
+
+  /** Pre-flight of a plan against the camera as it is now (`validate_interval`); every start runs it too. */
+  validateInterval(cmd: StartIntervalometer) {
+    return this.plan(cmd).check;
+  }
+
+  private plan(cmd: StartIntervalometer) {
+    const { clock } = this.o;
+    let window;
+    try {
+      window = planWindow(cmd, clock.wall() + FIRST_SLOT_LEAD_MS);
+    } catch (error) {
+      if (error instanceof ScheduleError) throw new ProtocolError('VALIDATION_ERROR', error.message);
+      throw error;
+    }
+    const status = this.camera?.journal.snapshot?.context.status ?? null;
+    return { window, check: preflight({ intervalMs: cmd.intervalMs, bulbSeconds: cmd.bulbSeconds ?? null, window, status, observedCycleMs: null }) };
   }
 
   startSession(cmd: StartIntervalometer) {
@@ -251,49 +343,148 @@ export class Controller {
       throw new ProtocolError(
         'SESSION_ACTIVE',
         suspended ? 'A suspended session holds the camera: resume, save or discard it first' : 'A session is already running',
-        { sessionId: held.context.plan.id, state: suspended ? 'suspended' : 'running' },
+        { sessionId: held.context.plan.id, state: suspended ? 'suspended' : sessionView(held).state },
       );
     }
     const camera = this.requireCamera();
-    if (camera.status?.temperature?.includes('disablerelease')) {
-      throw new ProtocolError('CAMERA_ERROR', 'The camera is too hot to release the shutter (disablerelease); let it cool first', {
-        temperature: camera.status.temperature,
-      });
+    const bulbSeconds = cmd.bulbSeconds ?? null;
+    if (bulbSeconds !== null) requireBulb(camera.status);
+    const { window, check } = this.plan(cmd);
+    if (check.errors.length > 0 && !cmd.force) {
+      throw new ProtocolError('PREFLIGHT_FAILED', check.errors.map((e) => e.message).join('; '), { ...check });
     }
-    const tvSeconds = camera.status?.tvSeconds ?? null;
-    if (tvSeconds === null) {
-      throw new ProtocolError('VALIDATION_ERROR', 'The camera reports no fixed shutter speed (bulb is not supported yet)', { tv: camera.status?.tv ?? null });
-    }
-    if (cmd.intervalMs <= tvSeconds * 1000) {
-      throw new ProtocolError('VALIDATION_ERROR', `Interval ${cmd.intervalMs / 1000} s is not longer than the exposure (${camera.status?.tv})`, {
-        intervalMs: cmd.intervalMs,
-        tvSeconds,
-      });
-    }
+    this.jobs.yieldToSession();
     const { clock } = this.o;
     const id = randomUUID();
-    // Slot 0 is planned a moment ahead: the start is appended (fsync), broadcast and answered before the first press
-    // can go, and a slot planned at the very instant of the command would be late by exactly that work.
-    const startedAt = clock.wall() + FIRST_SLOT_LEAD_MS;
+    // Slot 0 is planned a moment ahead (planWindow got now + lead): the start is appended (fsync), broadcast and
+    // answered before the first press can go, and a slot planned at the very instant of the command would be late
+    // by exactly that work. A scheduled start is its own wall time, on this process's monotonic clock.
+    const wall = clock.wall();
+    const mono = clock.mono();
+    const startedAt = window.startAt;
+    const status = camera.status;
     const plan = {
       id,
       title: cmd.title ?? `Session ${new Date(startedAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       intervalMs: cmd.intervalMs,
-      totalShots: cmd.totalShots,
+      totalShots: window.totalShots,
       stopCondition: cmd.stopCondition,
       startedAt,
+      scheduled: window.scheduled,
+      stopAt: window.stopAt,
+      durationMs: cmd.durationMs,
+      timeZone: cmd.timeZone,
+      plannedAt: wall,
+      ...(cmd.maxFailedInRow === null ? {} : { maxFailedInRow: cmd.maxFailedInRow }),
+      camera: {
+        model: camera.info?.productname ?? null,
+        serial: camera.info?.serialnumber ?? null,
+        firmware: camera.info?.firmwareversion ?? null,
+        tv: status?.tv ?? null,
+        battery: status?.battery?.level ?? null,
+        storage: status?.storage ? { spaceBytes: status.storage.spaceBytes, maxBytes: status.storage.maxBytes, contents: status.storage.contents } : null,
+        temperature: status?.temperature ?? null,
+      },
+      ...(bulbSeconds === null ? {} : { bulbSeconds }),
     };
     const journal = this.sessionJournal(id);
-    this.goLive(journal, startJournaledActor(journal, { input: { plan, anchorMono: clock.mono() + FIRST_SLOT_LEAD_MS } }, this.actorHooks(`session:${id}`)));
-    return sessionView(journal.snapshot!);
+    this.goLive(journal, startJournaledActor(journal, { input: { plan, anchorMono: mono + (startedAt - wall) } }, this.actorHooks(`session:${id}`)));
+    return { session: sessionView(journal.snapshot!), warnings: check.warnings, estimate: check.estimate, ...(check.errors.length ? { forcedErrors: check.errors } : {}) };
   }
 
-  /** `reason`: who stopped it when it was not a person (`controller_battery`); the session issue records it. */
-  stopSession(reason?: string) {
+  /** Pauses the live session: its slots are skipped (`paused`) until resumed, on the same grid. */
+  pauseSession() {
+    const live = this.liveSession('running');
+    const { clock } = this.o;
+    const wall = clock.wall();
+    live.actor.send({ type: 'PAUSE', at: wall, mono: clock.mono(), wall });
+    return sessionView(live.journal.snapshot!);
+  }
+
+  /** Ends a pause (or a hold for too many failed frames); shooting goes on at the next slot of the grid. */
+  unpauseSession() {
+    const live = this.liveSession('running');
+    if (!live.journal.snapshot!.matches({ running: 'paused' })) throw new ProtocolError('NOT_FOUND', 'The session is not paused');
+    const { clock } = this.o;
+    const wall = clock.wall();
+    live.actor.send({ type: 'UNPAUSE', at: wall, mono: clock.mono(), wall });
+    return sessionView(live.journal.snapshot!);
+  }
+
+  private liveSession(state: 'running'): Live<SessionMachine> {
+    if (!this.active?.journal.snapshot?.matches(state)) throw new ProtocolError('NOT_FOUND', 'No session is running');
+    return this.active;
+  }
+
+  /**
+   * The camera stream's changes that concern the live session: the camera lost or back, release refused or allowed
+   * by its temperature. While the session waits for the camera, a reconnection is tried every CAMERA_PROBE_MS.
+   */
+  private tellSession(previous: SnapshotFrom<CameraMachine> | null, next: SnapshotFrom<CameraMachine>): void {
+    const active = this.active;
+    if (!active?.journal.snapshot?.matches('running')) return;
+    const { clock } = this.o;
+    const wall = clock.wall();
+    const reading = { at: wall, mono: clock.mono(), wall };
+    const was = previous ? connectionOf(previous.value) === 'connected' : false;
+    const is = connectionOf(next.value) === 'connected';
+    if (was && !is) active.actor.send({ type: 'CAMERA_LOST', ...reading, error: next.context.lastError });
+    if (!was && is) active.actor.send({ type: 'CAMERA_BACK', ...reading });
+    const hot = (s: SnapshotFrom<CameraMachine> | null) => Boolean(s?.context.status?.temperature?.includes('disablerelease'));
+    if (is && hot(next) && !hot(previous)) active.actor.send({ type: 'RELEASE_DISABLED', ...reading });
+    if (is && !hot(next) && (hot(previous) || active.journal.snapshot.matches({ running: 'held' }))) active.actor.send({ type: 'RELEASE_ALLOWED', ...reading });
+  }
+
+  /** Probes the camera every CAMERA_PROBE_MS while the live session waits for it, or for it to allow release. */
+  private probeWhileWaiting(snapshot: SessionSnapshot): void {
+    // A camera too hot to release is asked too: its status may never change in a way the monitor reports.
+    const waiting = snapshot.matches({ running: 'waiting_for_camera' }) || snapshot.matches({ running: 'held' });
+    const { clock } = this.o;
+    if (!waiting) {
+      if (this.probe !== null) clock.clearTimeout(this.probe);
+      this.probe = null;
+      return;
+    }
+    if (this.probe !== null) return;
+    const tick = () => {
+      this.probe = clock.setTimeout(tick, CAMERA_PROBE_MS);
+      const camera = this.camera;
+      const value = camera?.journal.snapshot?.value;
+      const state = value === undefined ? undefined : connectionOf(value);
+      if (state === 'reconnecting' || state === 'offline') camera!.actor.send({ type: 'RECONNECT', mono: clock.mono() });
+      // The connection still counts as up (a press found the camera silent before any status read did): ask it.
+      if (state === 'connected' && !this.probing) {
+        this.probing = true;
+        this.o.camera.status().then(
+          (status) => {
+            this.probing = false;
+            const active = this.active;
+            const wall = clock.wall();
+            const reading = { at: wall, mono: clock.mono(), wall };
+            if (active?.journal.snapshot?.matches({ running: 'waiting_for_camera' })) active.actor.send({ type: 'CAMERA_BACK', ...reading });
+            else if (active?.journal.snapshot?.matches({ running: 'held' }) && !status.temperature?.includes('disablerelease')) {
+              active.actor.send({ type: 'RELEASE_ALLOWED', ...reading });
+            }
+          },
+          (error: { code?: string; message?: string }) => {
+            this.probing = false;
+            const code = error.code ?? 'INTERNAL';
+            const now = camera!.journal.snapshot?.value;
+            if (!LOSS_CODES.has(code) || now === undefined || connectionOf(now) !== 'connected') return;
+            // Logged on the camera stream like the monitor's own loss: it reconnects, and says so when it is back.
+            camera!.actor.send({ type: 'LOST', error: { code, message: error.message ?? code, mono: clock.mono(), wall: clock.wall() } });
+          },
+        );
+      }
+    };
+    this.probe = clock.setTimeout(tick, CAMERA_PROBE_MS);
+  }
+
+  /** Stops the live session; `reason` is logged with the stop and the end (`controller_battery`, …). */
+  stopSession(reason = 'user') {
     if (!this.active) throw new ProtocolError('NOT_FOUND', 'No session is running');
-    if (reason) this.o.logger.warn({ reason }, 'stopping the session');
     const { actor, journal } = this.active;
-    actor.send({ type: 'STOP', at: this.o.clock.wall() });
+    actor.send({ type: 'STOP', at: this.o.clock.wall(), reason });
     return sessionView(journal.snapshot!);
   }
 
@@ -331,29 +522,9 @@ export class Controller {
     return { sessionId };
   }
 
-  async takePhoto() {
-    if (this.active) throw new ProtocolError('SESSION_ACTIVE', 'A session holds the camera; test photos would cost it frames');
-    this.requireCamera();
-    if (this.photoInFlight) throw new ProtocolError('CAMERA_BUSY', 'A test photo is already being taken');
-    this.photoInFlight = true;
-    try {
-      const now = this.o.clock.mono();
-      const shot = await this.o.camera.shoot({ tag: { sessionId: 'test-photo', number: 0 }, pressDeadlineMono: now + 3_000, fileDeadlineMono: now + 15_000 });
-      const photo = { triggeredAt: shot.triggerWall, latencyMs: shot.latencyMs, attempts: shot.attempts, files: shot.files };
-      this.camera?.actor.send({ type: 'PHOTO_TAKEN', photo });
-      return { photo };
-    } catch (error) {
-      if (error instanceof ProtocolError) throw error;
-      const e = error as { code?: string; message?: string };
-      throw new ProtocolError('CAMERA_ERROR', `The camera did not take the photo: ${e.message ?? String(error)}`, { cameraCode: e.code ?? null });
-    } finally {
-      this.photoInFlight = false;
-    }
-  }
-
   private requireCamera() {
     const snapshot = this.camera?.journal.snapshot;
-    if (!snapshot || snapshot.value !== 'connected') {
+    if (!snapshot || connectionOf(snapshot.value) !== 'connected') {
       throw new ProtocolError('CAMERA_OFFLINE', 'The camera is not connected', { camera: cameraView(snapshot ?? null).state });
     }
     return snapshot.context;
@@ -389,7 +560,10 @@ export class Controller {
         }
         // A card comparison waits for the grid to rest between slots: a frame in flight is not an orphan.
         if (t.snapshot.matches({ running: 'waiting' }) && this.reconcileDue.has(id)) this.reconcileSoon();
-        if (this.active?.journal.snapshot?.context.plan.id === id) this.letGoIfOver(t.snapshot);
+        if (this.active?.journal.snapshot?.context.plan.id === id) {
+          this.probeWhileWaiting(t.snapshot);
+          this.letGoIfOver(t.snapshot);
+        }
       },
     });
   }
@@ -442,7 +616,7 @@ export class Controller {
     if (!snapshot) return;
     // The slot whose press was in flight when the process died (it becomes `unknown`).
     const inFlight = snapshot.matches({ running: 'shooting' }) ? snapshot.context.nextIndex + 1 : null;
-    if (snapshot.matches('running') || snapshot.matches('suspended')) {
+    if (snapshot.matches('running') || snapshot.matches('suspended') || snapshot.matches('scheduled')) {
       const { clock } = this.o;
       const wall = clock.wall();
       journal.record({ type: 'RESTARTED', at: wall, mono: clock.mono(), wall, lastEventAt: journal.lastAt ?? wall, resume: this.o.resume !== 'ask' });
@@ -450,7 +624,11 @@ export class Controller {
     const now = journal.snapshot!;
     // The press the dead process was making may still write its frame: it claims a new file before the new presses.
     if (inFlight !== null && (now.matches('running') || now.matches('suspended'))) this.o.camera.adoptReleases([{ sessionId: id, number: inFlight }]);
-    if (now.matches('running') || now.matches('suspended')) {
+    // A bulb frame in flight when the process died may still hold the shutter open.
+    if (inFlight !== null && snapshot.context.plan.bulbSeconds) {
+      this.sessionBulbHeld = { owner: `session:${id}#${inFlight}`, openedAt: journal.lastAt ?? 0, releaseAtMono: 0 };
+    }
+    if (now.matches('running') || now.matches('suspended') || now.matches('scheduled')) {
       this.goLive(journal, startJournaledActor(journal, { restore: true }, this.actorHooks(`session:${id}`)));
       this.reconcileDue.add(id);
       this.o.logger.warn({ sessionId: id, state: sessionView(now).state, counts: now.context.counts }, now.matches('running') ? 'resumed a session' : 'a session waits suspended: resume, save or discard it');
@@ -465,7 +643,8 @@ export class Controller {
 
   /** Resolves true once the camera is connected, or false if it is not by `deadlineMono`. */
   private cameraReady(deadlineMono: number): Promise<boolean> {
-    if (this.camera?.journal.snapshot?.value === 'connected') return Promise.resolve(true);
+    const camera = this.camera?.journal.snapshot;
+    if (camera && connectionOf(camera.value) === 'connected') return Promise.resolve(true);
     const { clock } = this.o;
     return new Promise((resolve) => {
       const ready = () => {
@@ -519,7 +698,8 @@ export class Controller {
     }
     const snapshot = target.journal.snapshot!;
     if (snapshot.matches({ running: 'shooting' })) return 'later';
-    if (this.camera?.journal.snapshot?.value !== 'connected') return 'camera';
+    const camera = this.camera?.journal.snapshot;
+    if (!camera || connectionOf(camera.value) !== 'connected') return 'camera';
     const c = snapshot.context;
     const first = c.pending[0];
     const mark = first
@@ -580,19 +760,11 @@ export class Controller {
   }
 }
 
-/** Resolves once the actor's snapshot satisfies `done` (or the actor stops). */
-function settled<M extends SessionMachine>(actor: Actor<M>, done: (s: SnapshotFrom<M>) => boolean): Promise<void> {
-  return new Promise((resolve) => {
-    if (done(actor.getSnapshot())) return resolve();
-    const sub = actor.subscribe({
-      next: (s) => {
-        if (done(s)) {
-          sub.unsubscribe();
-          resolve();
-        }
-      },
-      complete: () => resolve(),
-      error: () => resolve(),
-    });
+
+/** The camera machine's `releaseShutter` actor: lets go of a button an earlier process may have left held. */
+function releaseShutterActor(camera: CameraPort, logger: Logger) {
+  return fromPromise<void, { held: HeldShutter }>(async ({ input }) => {
+    await camera.releaseShutter();
+    logger.warn({ heldShutter: input.held }, 'released a shutter an earlier process may have left open');
   });
 }

@@ -33,7 +33,7 @@ interface Shot {
 /** Runs one session from `client` and resolves with every shot broadcast, once the session ended. */
 async function session(client: BenchClient, intervalS: number, shots: number): Promise<Shot[]> {
   await client.cameraConnected();
-  const reply = await client.request('start_intervalometer', { interval: intervalS, totalShots: shots, title: 'bench' });
+  const reply = await client.request('start_intervalometer', { interval: intervalS, totalShots: shots, title: 'bench', force: true });
   const id = (reply.data?.session as { sessionId: string }).sessionId;
   await client.waitFor((m) => (m.type === 'intervalometer_completed' || m.type === 'intervalometer_stopped') && (m.data?.session as { sessionId: string })?.sessionId === id, (intervalS * shots + 60) * 1000);
   return client.messages

@@ -24,7 +24,7 @@ async function templates(dir: string): Promise<void> {
   try {
     const [client] = await connectClients(server.url, 1);
     await client!.cameraConnected();
-    await client!.request('start_intervalometer', { interval: 0.2, totalShots: 10, title: 'template' });
+    await client!.request('start_intervalometer', { interval: 0.2, totalShots: 10, title: 'template', force: true });
     await client!.waitFor((m) => m.type === 'intervalometer_completed' || m.type === 'intervalometer_stopped', 30_000);
     client!.close();
   } finally {

@@ -13,6 +13,7 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchAppend } from './append.ts';
 import { cameraPath } from './camera-path.ts';
+import { cameraJobs } from './camera-jobs.ts';
 import { fanout, footprint, lateness, startup, timeSync, welcome } from './figures.ts';
 import { buildHistory, historyDir } from './history.ts';
 
@@ -154,6 +155,17 @@ if (wanted('time-sync')) {
       record(`time-sync offset error, ${label}: best of 8, worst burst`, extra === 0 ? '≤ 2 ms' : '', 'ms', extra === 0 ? le(2) : null, t.bestMax!);
       record(`time-sync samples within ±delay/2, ${label}`, '100 %', '%', (v) => v >= 100, t.withinPct!);
     }
+  });
+}
+if (wanted('camera')) {
+  await repeat('camera', async () => {
+    const c = await cameraJobs(20);
+    record('test photo, command → reply with preview saved (sim): p50', '', 'ms', null, c.photoP50!);
+    record('test photo, command → reply with preview saved (sim): max', '', 'ms', null, c.photoMax!);
+    record('live-view frame, live view starting (sim)', '', 'ms', null, c.liveviewFirst!);
+    record('live-view frame, live view on (sim): p50', '', 'ms', null, c.frameP50!);
+    record('bulb 1.5 s: shutter open longer than asked (sim): p50', '≥ 0 ms', 'ms', (v) => v >= 0, c.bulbOverP50!);
+    record('bulb 1.5 s: shutter open longer than asked (sim): max', '≤ 50 ms', 'ms', le(50), c.bulbOverMax!);
   });
 }
 

@@ -14,13 +14,17 @@ export function formatReportList(reports: ReportSummary[]): string {
 export function formatReport(r: Report): string {
   const lines = [
     `${r.title}  (${r.id})`,
-    `  reason     ${r.reason}${r.error ? ` — ${r.error.code}: ${r.error.message}` : ''}`,
+    `  reason     ${r.reason}${r.stopReason && r.stopReason !== 'user' ? ` (${r.stopReason})` : ''}${r.error ? ` — ${r.error.code}: ${r.error.message}` : ''}`,
     `  started    ${r.startedAtIso}`,
     `  ended      ${r.endedAtIso ?? '-'}${r.durationS === null ? '' : `  (${r.durationS.toFixed(1)} s)`}`,
     `  interval   ${r.intervalS} s, ${r.plannedShots === null ? 'unlimited' : `${r.plannedShots} planned`}`,
     `  shots      ${r.ok} ok, ${r.failed} failed, ${r.skipped} skipped${r.unknown ? `, ${r.unknown} unknown` : ''}${r.orphans ? `; ${r.orphans} files on the card match no slot` : ''}`,
     `  files      ${r.firstFile ?? '-'} … ${r.lastFile ?? '-'}`,
-    `  lateness   p50 ${ms(r.latenessP50Ms)}, max ${ms(r.latenessMaxMs)}`,
+    `  lateness   p50 ${ms(r.latenessP50Ms)}, p99 ${ms(r.latenessP99Ms)}, max ${ms(r.latenessMaxMs)}; drift at the end ${ms(r.driftEndMs)}`,
+    ...(Object.keys(r.byReason.skipped).length ? [`  skipped    ${Object.entries(r.byReason.skipped).map(([k, n]) => `${n} ${k}`).join(', ')}`] : []),
+    ...r.timeline
+      .filter((t) => t.what === 'held' || t.what === 'hold_ended' || t.what === 'suspended' || t.what === 'resumed')
+      .map((t) => `  ${t.what.padEnd(10)} ${t.atIso}  ${t.reason ?? ''}${t.skipped === null ? '' : `, ${t.skipped} skipped`}${t.errorCode ? ` (${t.errorCode})` : ''}`),
     '',
     '  #      planned (UTC)              lateness   latency  result   file',
     ...r.shots.map(

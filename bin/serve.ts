@@ -87,6 +87,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
     simulated: sim !== undefined,
     clock,
     resume: o.resume,
+    dataDir: o.dataDir,
     logger: logger.child({ component: 'controller' }),
     // The log is the promise: if it cannot be written, stop at once and let the supervisor restart into recovery.
     onFatal: () => process.exit(70),

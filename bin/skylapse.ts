@@ -3,7 +3,7 @@
 // command line or a data directory held by another server, 1 for the rest); a stack trace is printed for bugs only.
 // Each command imports only what it uses: `report` and `doctor` never load the server, and the server loads the
 // simulator only when it runs one.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
@@ -16,6 +16,7 @@ const usage = `skylapse ${version}
   skylapse sim [--port 8080] [--host 127.0.0.1] [--card FILE] [--profile r50|ver100-only] [--quirks a,b] [--https] [--write-ms 250]
   skylapse report list [--data ./data] [--json]
   skylapse report show <id> [--data ./data] [--json]
+  skylapse report export <id> --format csv|json|md [--out FILE] [--data ./data]
   skylapse doctor [--data ./data] [--camera sim|auto|<CCAPI base URL>]
 Environment: PORT, HOST, SKYLAPSE_DATA, SKYLAPSE_CAMERA, SKYLAPSE_RESUME, SKYLAPSE_NETWORK, SKYLAPSE_SET_CLOCK, LOG_LEVEL.`;
 
@@ -62,7 +63,7 @@ const data = { type: 'string' } as const;
 const commands = {
   serve: { port: { type: 'string' }, host: { type: 'string' }, data, camera: { type: 'string' }, resume: { type: 'string' }, network: { type: 'string' }, 'set-clock': { type: 'string' } },
   sim: { port: { type: 'string' }, host: { type: 'string' }, card: { type: 'string' }, profile: { type: 'string' }, quirks: { type: 'string' }, https: { type: 'boolean' }, 'write-ms': { type: 'string' } },
-  report: { data, json: { type: 'boolean' } },
+  report: { data, json: { type: 'boolean' }, format: { type: 'string' }, out: { type: 'string' } },
   doctor: { data, camera: { type: 'string' } },
 } satisfies Record<string, NonNullable<ParseArgsConfig['options']>>;
 
@@ -188,18 +189,21 @@ async function main(argv: string[]): Promise<void> {
     case 'report': {
       const { values, positionals } = parse('report', rest, commands.report, 2);
       const [sub, id] = positionals;
-      if (sub !== 'list' && !(sub === 'show' && id)) usageError('report needs list or show <id>');
+      if (sub !== 'list' && !((sub === 'show' || sub === 'export') && id)) usageError('report needs list, show <id> or export <id>');
       if (sub === 'list' && id) usageError(`unexpected argument ${id}`);
+      if (sub === 'export' && !['csv', 'json', 'md'].includes(values.format ?? '')) usageError('report export needs --format csv, json or md');
+      if (sub !== 'export' && (values.format !== undefined || values.out !== undefined)) usageError('--format and --out are for report export');
       const file = join(values.data ?? process.env.SKYLAPSE_DATA ?? './data', 'skylapse.db');
       if (!existsSync(file)) {
         if (sub === 'list') process.stdout.write(values.json ? '[]\n' : `No reports yet (no database at ${file}).\n`);
         else stop(`no database at ${file}`);
         return;
       }
-      const [{ openStore }, { getReport, listReports }, { formatReport, formatReportList }] = await Promise.all([
+      const [{ openStore }, { getReport, listReports }, { formatReport, formatReportList }, { exportReport, isExportFormat }] = await Promise.all([
         import('../store/db.ts'),
         import('../store/reports.ts'),
         import('./report-format.ts'),
+        import('../app/report-export.ts'),
       ]);
       let store: ReturnType<typeof openStore>;
       try {
@@ -212,6 +216,20 @@ async function main(argv: string[]): Promise<void> {
         if (sub === 'list') {
           const reports = listReports(store);
           process.stdout.write(values.json ? `${JSON.stringify(reports, null, 2)}\n` : formatReportList(reports));
+        } else if (sub === 'export') {
+          const report = getReport(store, id!, { includeDeleted: true });
+          if (!report) stop(`no report ${id}`);
+          if (!isExportFormat(values.format)) usageError('report export needs --format csv, json or md');
+          const file = exportReport(report, values.format);
+          if (values.out === undefined) process.stdout.write(file.body);
+          else {
+            try {
+              writeFileSync(values.out, file.body);
+            } catch (err) {
+              stop(`cannot write ${values.out} (${(err as { code?: string }).code ?? (err as Error).message})`);
+            }
+            process.stderr.write(`wrote ${values.out}\n`);
+          }
         } else {
           const report = getReport(store, id!);
           if (!report) stop(`no report ${id}`);

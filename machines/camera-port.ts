@@ -18,6 +18,8 @@ export interface CameraStatus {
   /** Shutter speed in Canon notation (e.g. `1/125`, `0"5`, `bulb`) and parsed seconds (null for bulb/unknown). */
   tv: string | null;
   tvSeconds: number | null;
+  /** The mode dial (`m`, `av`, `bulb`, …) when the camera tells it; bulb needs `m` or `bulb`. */
+  mode?: string | null;
 }
 
 /** Which slot a release was pressed for: files that arrive late are handed back under it. */
@@ -33,6 +35,23 @@ export interface ShotRequest {
   pressDeadlineMono: number;
   /** The release's files are awaited until here; later ones arrive through `onLateFiles`. */
   fileDeadlineMono: number;
+  /** A bulb exposure of this many ms through the manual shutter, instead of a plain press at the camera's Tv. */
+  bulb?: BulbRequest;
+}
+
+export interface BulbRequest {
+  ms: number;
+  /** The shutter opened (full press accepted, or its answer lost): it must be released by `releaseAtMono`. */
+  onOpen?: (at: { mono: number; wall: number; releaseAtMono: number }) => void;
+  /** The camera took the release: the shutter is closed. */
+  onClosed?: (at: { mono: number; wall: number }) => void;
+  /** Releases at once (a stop): the exposure is cut short, never left open. */
+  signal?: AbortSignal;
+}
+
+export interface Preview {
+  kind: 'display' | 'thumbnail';
+  bytes: Buffer;
 }
 
 export interface ShotResult {
@@ -121,7 +140,18 @@ export interface CameraPort {
   adoptReleases(tags: readonly ReleaseTag[]): void;
   /** Listens for files that belong to a release whose `shoot()` already returned. Returns the unsubscribe. */
   onLateFiles(listener: (late: LateFiles) => void): () => void;
-  /** Stops event watching and closes connections. */
+  /**
+   * The display-size JPEG of a file of a release (the thumbnail on bodies that have no display size), retried while
+   * the camera is busy writing.
+   */
+  preview(file: string, onProgress?: (p: { kind: Preview['kind']; loaded: number; total: number | null }) => void, signal?: AbortSignal): Promise<Preview>;
+  /** Starts (small frames) or stops live view. */
+  liveview(on: boolean): Promise<void>;
+  /** One live-view JPEG; live view must be on. */
+  liveviewFrame(): Promise<Buffer>;
+  /** A manual-shutter release: lets go of a button (and a bulb exposure) an earlier process may have left held. */
+  releaseShutter(): Promise<void>;
+  /** Releases a held bulb, then stops event watching and closes connections. */
   close(): Promise<void>;
   /** Settings and clock (machines/camera-controls.ts), when this camera offers them. */
   controls?(): CameraControls | null;

@@ -5,10 +5,12 @@
 import { and, assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import type { CardFile, ReleaseTag, ShotResult } from './camera-port.ts';
 import { isPendingOutcome, reconcile, type KnownFile, type PendingSlot } from './reconcile.ts';
-import type { ErrorInfo, ResumeNote, SessionFact, SessionPlan, ShotCounts, ShotRecord, SkipReason } from './session-facts.ts';
+import type { ErrorInfo, Hold, HoldReason, ResumeNote, SessionFact, SessionPlan, ShotCounts, ShotRecord, SkipReason } from './session-facts.ts';
 
 /** Recorded with every logged event of this machine; replay refuses a log written by a machine it does not know. */
-export const SESSION_MACHINE_VERSION = 'session@2';
+// session@3: scheduled starts, stop-at/duration plans, holds (pause, camera lost, camera hot, failures in a row),
+// stop reasons. Logs of session@2 fold the same way (the new context fields start empty).
+export const SESSION_MACHINE_VERSION = 'session@3';
 
 export interface SessionInput {
   plan: SessionPlan;
@@ -35,6 +37,8 @@ export interface SessionContext {
   counts: ShotCounts;
   lastShot: ShotRecord | null;
   stopRequested: boolean;
+  /** Why the session was stopped (`user` unless the STOP said otherwise); null until it is. */
+  stopReason: string | null;
   /** SIGTERM during an exposure: the frame is finished and recorded, then the session is suspended. */
   suspendRequested: boolean;
   /** Wall time since which nothing has been shot (suspended), so a resume measures the whole gap. */
@@ -47,6 +51,12 @@ export interface SessionContext {
   orphanFiles: string[];
   endedAt: number | null;
   error: ErrorInfo | null;
+  /** The hold in progress (the session is in one of the hold states), or null. */
+  hold: Hold | null;
+  /** PAUSE during an exposure: the frame is finished and recorded, then the session holds. */
+  holdRequested: HoldReason | null;
+  /** Frames that failed in a row, up to the last recorded slot. */
+  failedInRow: number;
 }
 
 /** What the `shoot` actor resolves with: the camera port's result, as it is. */
@@ -67,14 +77,19 @@ export interface ShootInput {
   /** Presses are retried until here (half an interval late); the files are awaited until the next slot. */
   pressDeadlineMono: number;
   fileDeadlineMono: number;
+  /** The plan's bulb exposure, seconds, or null for the camera's own Tv. */
+  bulbSeconds: number | null;
 }
 
 export type TickEvent = { type: 'TICK'; mono: number; wall: number };
+/** Clock readings stamped on an event by whoever sends it (the controller). */
+export type Reading = { at: number; mono: number; wall: number };
 /** The clock readings a restart or a resume brings, and the wall time of the stream's last logged event. */
 export type ResumeReading = { at: number; mono: number; wall: number; lastEventAt: number };
 export type SessionEvent =
   | TickEvent
-  | { type: 'STOP'; at: number }
+  /** `reason` says who or what asked: `user` (the default), `controller_battery`, a stop condition… */
+  | { type: 'STOP'; at: number; reason?: string | undefined }
   | { type: 'SUSPEND'; at: number }
   /** The process started again under a session whose stream has no end; `resume` is `serve --resume auto`. */
   | ({ type: 'RESTARTED'; resume: boolean } & ResumeReading)
@@ -84,6 +99,15 @@ export type SessionEvent =
   /** The card's files since the session's evidence mark, for reconciliation. */
   | { type: 'CARD_FILES'; files: CardFile[]; at: number }
   | { type: 'SAVE'; at: number; title?: string | undefined }
+  /** The photographer pauses and resumes the session (`pause_intervalometer` / `resume_intervalometer`). */
+  | ({ type: 'PAUSE' } & Reading)
+  | ({ type: 'UNPAUSE' } & Reading)
+  /** The camera connection was lost / is back (from the camera stream). */
+  | ({ type: 'CAMERA_LOST'; error?: ErrorInfo | null } & Reading)
+  | ({ type: 'CAMERA_BACK' } & Reading)
+  /** The camera's temperature status forbids / allows release again. */
+  | ({ type: 'RELEASE_DISABLED' } & Reading)
+  | ({ type: 'RELEASE_ALLOWED' } & Reading)
   | { type: 'DISCARD'; at: number };
 
 /** How long before a slot it is armed (logged and announced), so that work is done by the time the press is due. */
@@ -91,6 +115,13 @@ export const ARM_AHEAD_MS = 20;
 
 /** A slot may still be shot until half an interval after its planned time; later it is skipped, never burst. */
 export const lateToleranceMs = (intervalMs: number): number => intervalMs / 2;
+
+/** Frames failed in a row after which a session pauses, unless its plan says otherwise. */
+export const DEFAULT_MAX_FAILED_IN_ROW = 5;
+/** A held session wakes this often to record the slots that passed, and at the plan's end to complete. */
+export const HOLD_WAKE_MS = 60_000;
+/** A scheduled session wakes this long before slot 0 and then waits for it like any slot. */
+export const SCHEDULE_WAKE_MS = 1_000;
 
 /** Bounds on what the context carries for reconciliation, so a night's snapshot stays small. */
 const MAX_PENDING = 200;
@@ -102,8 +133,10 @@ const plannedMono = (c: Pick<SessionContext, 'anchor' | 'plan'>, index: number):
   c.anchor.mono + (index - c.anchor.index) * c.plan.intervalMs;
 const plannedWall = (c: Pick<SessionContext, 'anchor' | 'plan'>, index: number): number =>
   c.anchor.wall + (index - c.anchor.index) * c.plan.intervalMs;
+/** How much longer than an interval the last frame's file is waited for: a slow card, RAW+JPEG, a busy machine. */
+export const LAST_FRAME_FILE_WAIT_MS = 10_000;
 /** Number of slots in the plan; null for an unlimited session. */
-const slotsEnd = (c: SessionContext): number | null => (c.plan.stopCondition === 'stop-after' ? c.plan.totalShots : null);
+const slotsEnd = (c: SessionContext): number | null => (c.plan.stopCondition === 'unlimited' ? null : c.plan.totalShots);
 const isLastSlot = (c: SessionContext, index: number): boolean => {
   const end = slotsEnd(c);
   return end !== null && index + 1 >= end;
@@ -191,7 +224,70 @@ function recordSlot(enqueue: Enqueue, c: SessionContext, shot: ShotRecord): void
     lastShot: shot,
     pending,
     recentFiles: withFiles(c.recentFiles, shot.number, shot.files),
+    failedInRow: shot.result === 'failed' ? c.failedInRow + 1 : 0,
   });
+}
+
+/** Shot failures that mean the camera cannot shoot for now: the slot is skipped and the session holds. */
+const HOLD_CODES: Record<string, HoldReason> = { UNREACHABLE: 'camera_offline', RELEASE_DISABLED: 'camera_hot' };
+/**
+ * A press whose answer was lost and whose evidence the camera could not give: the frame stays `failed` (it may have
+ * been exposed; the card may still tell), and the session waits for the camera, which did not answer.
+ */
+const isSilentCamera = (event: { type: string }): boolean => 'error' in event && asShotFailure((event as { error: unknown }).error).code === 'UNCONFIRMED';
+const holdCodeOf = (event: { type: string }): HoldReason | null =>
+  'error' in event ? (HOLD_CODES[asShotFailure((event as { error: unknown }).error).code] ?? null) : null;
+
+/** The hold an event starts, with the error behind it. */
+function holdFor(c: SessionContext, event: SessionEvent | { type: string }): { reason: HoldReason; detail: ErrorInfo | null } {
+  const failure = 'error' in event ? asShotFailure((event as { error: unknown }).error) : null;
+  const detail = failure && { code: failure.code, message: failure.message };
+  if (event.type === 'CAMERA_LOST') return { reason: 'camera_offline', detail: (event as { error?: ErrorInfo | null }).error ?? null };
+  if (event.type === 'RELEASE_DISABLED') return { reason: 'camera_hot', detail: null };
+  if (event.type === 'PAUSE') return { reason: 'paused', detail: null };
+  const code = holdCodeOf(event) ?? (isSilentCamera(event) ? 'camera_offline' : null);
+  if (code) return { reason: code, detail };
+  if (c.holdRequested) return { reason: c.holdRequested, detail: null };
+  return { reason: 'failed_in_row', detail };
+}
+
+/**
+ * The monotonic time (on the current anchor) up to which a hold's slots have passed: the event's own reading; for a
+ * restart, the last logged event (what passed after it was nobody's hold but the dead controller's).
+ */
+function holdClock(c: SessionContext, event: { type: string } & Record<string, unknown>): number {
+  if (event.type === 'RESTARTED') return c.anchor.mono + ((event.lastEventAt as number) - c.anchor.wall);
+  if (typeof event.mono === 'number') return event.mono;
+  return c.anchor.mono + (endTime(event) - c.anchor.wall);
+}
+
+/** Skips the slots that passed during the hold, up to the event's time, with the hold's reason. */
+function skipHeld(enqueue: Enqueue, c: SessionContext, event: { type: string } & Record<string, unknown>): { context: SessionContext; skipped: number } {
+  if (!c.hold) return { context: c, skipped: 0 };
+  const until = firstTakeableSlot(c, holdClock(c, event), c.nextIndex);
+  const changes = skipUntil(enqueue, c, until, c.hold.reason);
+  const skipped = Math.max(0, until - c.nextIndex);
+  const hold = { ...c.hold, skipped: c.hold.skipped + skipped };
+  if (skipped > 0) enqueue.assign({ hold });
+  return { context: { ...c, ...changes, hold }, skipped };
+}
+
+/** Ends the hold in progress: its passed slots are skipped, and the end is logged with how long it lasted. */
+function closeHold(enqueue: Enqueue, c: SessionContext, event: { type: string } & Record<string, unknown>): SessionContext {
+  if (!c.hold) return c;
+  const { context } = skipHeld(enqueue, c, event);
+  const at = event.type === 'RESTARTED' ? (event.lastEventAt as number) : endTime(event);
+  const skipped = context.hold!.skipped;
+  enqueue.emit({ type: 'session.hold_ended', sessionId: c.plan.id, at, reason: c.hold.reason, heldMs: Math.max(0, at - c.hold.since), skipped });
+  enqueue.assign({ hold: null, failedInRow: 0 });
+  return { ...context, hold: null, failedInRow: 0 };
+}
+
+/** Monotonic deadline of a held session's next wake-up: a while from now, or the moment its last slot has passed. */
+export function holdWakeAt(c: SessionContext): number {
+  const wake = c.nextAt + HOLD_WAKE_MS;
+  const end = slotsEnd(c);
+  return end === null ? wake : Math.min(wake, plannedMono(c, end - 1) + lateToleranceMs(c.plan.intervalMs) + 1);
 }
 
 /** Wall time at which the session ended, taken from the event that ended it. */
@@ -203,10 +299,14 @@ function endTime(event: { type: string } & Record<string, unknown>): number {
   return 0;
 }
 
-function end(enqueue: Enqueue, c: SessionContext, status: 'completed' | 'stopped' | 'failed', at: number, error: ErrorInfo | null) {
-  enqueue.assign({ endedAt: at, error });
-  enqueue.emit({ type: 'session.ended', sessionId: c.plan.id, status, endedAt: at, error });
+function end(enqueue: Enqueue, c: SessionContext, status: 'completed' | 'stopped' | 'failed', at: number, error: ErrorInfo | null, stopReason: string | null = null) {
+  const reason = status === 'stopped' ? (stopReason ?? c.stopReason ?? 'user') : null;
+  enqueue.assign({ endedAt: at, error, stopReason: reason });
+  enqueue.emit({ type: 'session.ended', sessionId: c.plan.id, status, endedAt: at, error, ...(reason === null ? {} : { reason }) });
 }
+
+/** The reason a STOP event carries, `user` by default. */
+const stopReasonOf = (event: { type: string }): string | null => (event.type === 'STOP' ? ((event as { reason?: string }).reason ?? 'user') : null);
 
 /**
  * The grid after a gap. Normally re-derived from the plan's wall-clock labels (the same grid, on the new process's
@@ -244,7 +344,22 @@ export const sessionMachine = setup({
     stopRequested: ({ context }) => context.stopRequested,
     suspendRequested: ({ context }) => context.suspendRequested,
     lastSlot: ({ context }) => isLastSlot(context, context.nextIndex),
-    fatalFailure: ({ event }) => 'error' in event && asShotFailure(event.error).fatal,
+    // A camera too hot to release holds the session instead of ending it.
+    fatalFailure: ({ event }) => 'error' in event && asShotFailure(event.error).fatal && holdCodeOf(event) === null,
+    holdFailure: ({ event }) => holdCodeOf(event) !== null,
+    cameraGoneFailure: ({ event }) => holdCodeOf(event) === 'camera_offline' || isSilentCamera(event),
+    tooManyFailed: ({ context, event }) =>
+      'error' in event && holdCodeOf(event) === null && !isSilentCamera(event) && context.failedInRow + 1 >= (context.plan.maxFailedInRow ?? DEFAULT_MAX_FAILED_IN_ROW),
+    holdRequested: ({ context }) => context.holdRequested !== null,
+    /** A hold ending (or waking) at or after the plan's last slot has passed: nothing is left to shoot. */
+    holdReachesEnd: ({ context, event }) => {
+      const end = slotsEnd(context);
+      return end !== null && firstTakeableSlot(context, holdClock(context, event as SessionEvent & Record<string, unknown>), context.nextIndex) >= end;
+    },
+    scheduledPlan: ({ context }) => context.plan.scheduled === true,
+    /** A restart found the scheduled start time already passed. */
+    startPassed: ({ context, event }) => event.type === 'RESTARTED' && event.wall >= plannedWall(context, context.nextIndex),
+    userPause: ({ context }) => context.hold?.reason === 'paused',
     /** After the gap, is there still a slot of the plan to shoot? */
     planRanOut: ({ context, event }) => {
       if (event.type !== 'RESUME' && event.type !== 'RESTARTED') return false;
@@ -264,10 +379,39 @@ export const sessionMachine = setup({
       if ('output' in event) recordSlot(enqueue, context, shotRecord(context, { output: event.output as ShotOutput }));
     }),
     recordFailure: enqueueActions(({ context, event, enqueue }) => {
-      if ('error' in event) recordSlot(enqueue, context, shotRecord(context, { failure: asShotFailure(event.error) }));
+      if (!('error' in event)) return;
+      // The camera was gone or refused to release: nothing was exposed, so the slot is skipped with the hold's reason.
+      const holdReason = holdCodeOf(event);
+      if (holdReason) skipUntil(enqueue, context, context.nextIndex + 1, holdReason);
+      else recordSlot(enqueue, context, shotRecord(context, { failure: asShotFailure(event.error) }));
     }),
+    hold: enqueueActions(({ context, event, enqueue }) => {
+      const { reason, detail } = holdFor(context, event);
+      const at = endTime(event as SessionEvent & Record<string, unknown>);
+      enqueue.assign({ hold: { reason, since: at, detail, skipped: 0 }, holdRequested: null });
+      enqueue.emit({ type: 'session.held', sessionId: context.plan.id, at, reason, detail });
+    }),
+    requestPause: assign({ holdRequested: 'paused' as HoldReason }),
+    skipHeld: enqueueActions(({ context, event, enqueue }) => void skipHeld(enqueue, context, event as SessionEvent & Record<string, unknown>)),
+    closeHold: enqueueActions(({ context, event, enqueue }) => void closeHold(enqueue, context, event as SessionEvent & Record<string, unknown>)),
+    /** A restart while paused: the slots up to the crash are the pause's; the grid is re-pinned, still paused. */
+    repinHeld: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'RESTARTED') return;
+      const { context: c } = skipHeld(enqueue, context, event);
+      const { anchor } = anchorAfterGap(c, event);
+      enqueue.assign({ anchor, nextAt: plannedMono({ ...c, anchor }, c.nextIndex) });
+    }),
+    /** A restart before a scheduled start: the same wall-clock start, on the new process's monotonic clock. */
+    repinSchedule: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'RESTARTED') return;
+      const anchor = { ...context.anchor, mono: event.mono - (event.wall - context.anchor.wall) };
+      enqueue.assign({ anchor, nextAt: plannedMono({ ...context, anchor }, context.nextIndex) });
+    }),
+    began: enqueueActions(({ context, event, enqueue }) =>
+      enqueue.emit({ type: 'session.began', sessionId: context.plan.id, at: endTime(event as SessionEvent & Record<string, unknown>) }),
+    ),
     endCompleted: enqueueActions(({ context, event, enqueue }) => end(enqueue, context, 'completed', endTime(event), null)),
-    endStopped: enqueueActions(({ context, event, enqueue }) => end(enqueue, context, 'stopped', endTime(event), null)),
+    endStopped: enqueueActions(({ context, event, enqueue }) => end(enqueue, context, 'stopped', endTime(event), null, stopReasonOf(event))),
     endFailed: enqueueActions(({ context, event, enqueue }) => {
       const failure = 'error' in event ? asShotFailure(event.error) : null;
       end(enqueue, context, 'failed', endTime(event), failure && { code: failure.code, message: failure.message });
@@ -282,8 +426,9 @@ export const sessionMachine = setup({
     requestSuspend: assign({ suspendRequested: true }),
     requestStop: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'STOP') return;
-      enqueue.assign({ stopRequested: true });
-      enqueue.emit({ type: 'session.stop_requested', sessionId: context.plan.id, at: event.at });
+      const reason = stopReasonOf(event)!;
+      enqueue.assign({ stopRequested: true, stopReason: reason });
+      enqueue.emit({ type: 'session.stop_requested', sessionId: context.plan.id, at: event.at, reason });
     }),
     /** RESTARTED from `running.shooting`: the press may have left before the process died, so the slot is `unknown`. */
     settleInFlight: enqueueActions(({ context, event, enqueue }) => {
@@ -349,6 +494,7 @@ export const sessionMachine = setup({
     counts: { ok: 0, failed: 0, skipped: 0, unknown: 0 },
     lastShot: null,
     stopRequested: false,
+    stopReason: null,
     suspendRequested: false,
     pausedAt: null,
     lastResume: null,
@@ -357,10 +503,29 @@ export const sessionMachine = setup({
     orphanFiles: [],
     endedAt: null,
     error: null,
+    hold: null,
+    holdRequested: null,
+    failedInRow: 0,
   }),
   entry: enqueueActions(({ context, enqueue }) => enqueue.emit({ type: 'session.started', session: context.plan })),
-  initial: 'running',
+  initial: 'planning',
   states: {
+    /** Transient: a plan with a start time waits for it, any other starts at once. */
+    planning: { always: [{ guard: 'scheduledPlan', target: 'scheduled' }, { target: 'running' }] },
+    /** Waiting for `startAt`. The start is a wall-clock label, so a restart re-pins it on the new monotonic clock. */
+    scheduled: {
+      invoke: { id: 'deadline', src: 'deadline', input: ({ context }) => ({ at: context.nextAt - SCHEDULE_WAKE_MS }) },
+      on: {
+        TICK: { target: 'running', actions: 'began' },
+        STOP: { target: 'stopped', actions: 'endStopped' },
+        RESTARTED: [
+          { guard: 'planRanOut', target: 'interrupted', actions: 'interruptRanOut' },
+          { guard: and(['startPassed', 'resumeOnRestart']), target: '#session.running.waiting', actions: ['began', 'resumeGrid'] },
+          { guard: 'startPassed', target: 'suspended', actions: 'suspend' },
+          { target: 'scheduled', reenter: true, actions: 'repinSchedule' },
+        ],
+      },
+    },
     running: {
       initial: 'waiting',
       on: { FILES_LATE: { actions: 'filesLate' } },
@@ -377,6 +542,9 @@ export const sessionMachine = setup({
             ],
             STOP: { target: '#session.stopped', actions: 'endStopped' },
             SUSPEND: { target: '#session.suspended', actions: 'suspend' },
+            PAUSE: { target: 'paused', actions: 'hold' },
+            CAMERA_LOST: { target: 'waiting_for_camera', actions: 'hold' },
+            RELEASE_DISABLED: { target: 'held', actions: 'hold' },
             RESTARTED: [
               { guard: 'planRanOut', target: '#session.interrupted', actions: 'interruptRanOut' },
               { guard: 'resumeOnRestart', target: 'waiting', reenter: true, actions: 'resumeGrid' },
@@ -393,12 +561,16 @@ export const sessionMachine = setup({
               tag: { sessionId: context.plan.id, number: context.nextIndex + 1 },
               plannedMono: context.nextAt,
               pressDeadlineMono: context.nextAt + lateToleranceMs(context.plan.intervalMs),
-              fileDeadlineMono: context.nextAt + context.plan.intervalMs,
+              // The next slot bounds the wait for files; after the last there is none, and a session that ends
+              // (completed, its report made) while its last frame is still being written would log it without its file.
+              fileDeadlineMono: context.nextAt + context.plan.intervalMs + (isLastSlot(context, context.nextIndex) ? LAST_FRAME_FILE_WAIT_MS : 0),
+              bulbSeconds: context.plan.bulbSeconds ?? null,
             }),
             onDone: [
               { guard: 'stopRequested', target: '#session.stopped', actions: ['recordShot', 'endStopped'] },
               { guard: 'lastSlot', target: '#session.completed', actions: ['recordShot', 'endCompleted'] },
               { guard: 'suspendRequested', target: '#session.suspended', actions: ['recordShot', 'suspend'] },
+              { guard: 'holdRequested', target: 'paused', actions: ['recordShot', 'hold'] },
               { target: 'waiting', actions: 'recordShot' },
             ],
             onError: [
@@ -406,6 +578,10 @@ export const sessionMachine = setup({
               { guard: 'stopRequested', target: '#session.stopped', actions: ['recordFailure', 'endStopped'] },
               { guard: 'lastSlot', target: '#session.completed', actions: ['recordFailure', 'endCompleted'] },
               { guard: 'suspendRequested', target: '#session.suspended', actions: ['recordFailure', 'suspend'] },
+              { guard: 'cameraGoneFailure', target: 'waiting_for_camera', actions: ['recordFailure', 'hold'] },
+              { guard: 'holdFailure', target: 'held', actions: ['recordFailure', 'hold'] },
+              { guard: 'holdRequested', target: 'paused', actions: ['recordFailure', 'hold'] },
+              { guard: 'tooManyFailed', target: 'paused', actions: ['recordFailure', 'hold'] },
               { target: 'waiting', actions: 'recordFailure' },
             ],
           },
@@ -413,6 +589,7 @@ export const sessionMachine = setup({
             // The exposure in flight is finished and recorded before the session stops or is suspended.
             STOP: { guard: ({ context }) => !context.stopRequested, actions: 'requestStop' },
             SUSPEND: { guard: ({ context }) => !context.suspendRequested, actions: 'requestSuspend' },
+            PAUSE: { guard: ({ context }) => context.holdRequested === null, actions: 'requestPause' },
             // The process died mid-press: that slot is unknown; then as from `waiting`.
             RESTARTED: [
               { guard: 'stopRequested', target: '#session.stopped', actions: ['settleInFlight', 'endStoppedAtLastEvent'] },
@@ -423,6 +600,28 @@ export const sessionMachine = setup({
             ],
           },
         },
+        // Holds: nothing is shot; the slots that pass are skipped with the hold's reason (recorded when the hold wakes,
+        // ends, or the session stops), and shooting goes on at the next slot of the original grid.
+        paused: holdState({
+          UNPAUSE: [
+            { guard: 'holdReachesEnd', target: '#session.completed', actions: ['closeHold', 'endCompleted'] },
+            { target: 'waiting', actions: 'closeHold' },
+          ],
+        }),
+        waiting_for_camera: holdState({
+          CAMERA_BACK: [
+            { guard: 'holdReachesEnd', target: '#session.completed', actions: ['closeHold', 'endCompleted'] },
+            { target: 'waiting', actions: 'closeHold' },
+          ],
+          PAUSE: { target: 'paused', actions: ['closeHold', 'hold'] },
+        }),
+        held: holdState({
+          RELEASE_ALLOWED: [
+            { guard: 'holdReachesEnd', target: '#session.completed', actions: ['closeHold', 'endCompleted'] },
+            { target: 'waiting', actions: 'closeHold' },
+          ],
+          PAUSE: { target: 'paused', actions: ['closeHold', 'hold'] },
+        }),
       },
     },
     /** Not shooting, and not over: after SIGTERM, or a restart with `--resume ask`. Waits for a decision. */
@@ -481,3 +680,27 @@ function creditFiles(enqueue: Enqueue, c: SessionContext, matched: { number: num
 }
 
 export type SessionMachine = typeof sessionMachine;
+
+/** What every hold state does besides its own way out (`exits`). */
+function holdState<E>(exits: E) {
+  return {
+    invoke: { id: 'deadline', src: 'deadline', input: ({ context }: { context: SessionContext }) => ({ at: holdWakeAt(context) }) },
+    on: {
+      ...exits,
+      TICK: [
+        { guard: 'holdReachesEnd', target: '#session.completed', actions: ['skipHeld', 'endCompleted'] },
+        { reenter: true, actions: 'skipHeld' },
+      ],
+      STOP: { target: '#session.stopped', actions: ['closeHold', 'endStopped'] },
+      SUSPEND: { target: '#session.suspended', actions: ['closeHold', 'suspend'] },
+      RESTARTED: [
+        { guard: 'planRanOut', target: '#session.interrupted', actions: ['closeHold', 'interruptRanOut'] },
+        // A pause outlives a restart; a camera hold is looked at afresh by the next shot.
+        { guard: 'userPause', reenter: true, actions: 'repinHeld' },
+        { guard: 'resumeOnRestart', target: '#session.running.waiting', actions: ['closeHold', 'resumeGrid'] },
+        { target: '#session.suspended', actions: ['closeHold', 'suspend'] },
+      ],
+      CARD_FILES: { actions: 'reconcileCard' },
+    },
+  } as const;
+}

@@ -24,6 +24,11 @@ export interface JournalOptions<M extends AnyStateMachine> {
    * grow with a long history.
    */
   foldFromLastStart?: boolean;
+  /**
+   * With foldFromLastStart: a last run this machine folds differently (written by an older version) is left as it
+   * is in the log and not folded; the stream starts afresh at its next `xstate.init`. `diverged` tells it.
+   */
+  restartOnDivergence?: boolean;
   /** Facts of one transition; default: what the machine emitted. */
   facts?: (previous: SnapshotFrom<M> | null, next: SnapshotFrom<M>, event: AnyEventObject, emitted: FactObject[]) => FactObject[];
   /** Runs inside the append's transaction: projections commit or roll back with the event and its facts. */
@@ -56,6 +61,8 @@ export class JournaledStream<M extends AnyStateMachine> {
   private current: SnapshotFrom<M> | null = null;
   private currentVersion: number;
   private lastRecordedAt: number | null;
+  /** Set when the last run could not be folded and was left aside (restartOnDivergence). */
+  readonly diverged: ReplayDivergenceError | null = null;
 
   constructor(
     readonly machine: M,
@@ -70,7 +77,11 @@ export class JournaledStream<M extends AnyStateMachine> {
       this.current = step(machine, this.current, e.data as AnyEventObject).snapshot;
       const folded = JSON.stringify((this.current as { value: unknown }).value);
       if (e.state !== null && folded !== JSON.stringify(e.state)) {
-        throw new ReplayDivergenceError(stream, e.version, e.machineVersion, o.machineVersion, e.state, JSON.parse(folded));
+        const error = new ReplayDivergenceError(stream, e.version, e.machineVersion, o.machineVersion, e.state, JSON.parse(folded));
+        if (!(o.foldFromLastStart && o.restartOnDivergence)) throw error;
+        this.diverged = error;
+        this.current = null;
+        break;
       }
     }
     this.currentVersion = events.at(-1)?.version ?? log.version(stream);

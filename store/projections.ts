@@ -7,6 +7,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { AnySQLiteColumn, SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import type { CardFile } from '../machines/camera-port.ts';
+import type { ReportFact } from '../machines/report-edits.ts';
 import type { SessionFact, ShotCounts, ShotRecord, ShotResultKind, SkippedRun } from '../machines/session-facts.ts';
 import type { RecordedEvent, Tx } from './event-log.ts';
 import { StoreError } from './errors.ts';
@@ -23,6 +24,16 @@ export function projectSessionFacts(tx: Tx, recorded: RecordedEvent): void {
   for (const fact of recorded.facts) applyFact(tx, recorded.seq, fact.data as SessionFact);
 }
 
+/** Applies the `reports` stream's facts (title, delete, restore) onto the sessions they name. */
+export function projectReportFacts(tx: Tx, recorded: RecordedEvent): void {
+  for (const { data } of recorded.facts) {
+    const fact = data as ReportFact;
+    const set: SessionUpdate =
+      fact.type === 'report.renamed' ? { title: fact.title } : fact.type === 'report.deleted' ? { deletedAt: fact.at } : { deletedAt: null };
+    updateSession(tx, fact.sessionId, fact.type, recorded.seq, set);
+  }
+}
+
 function applyFact(tx: Tx, seq: number, fact: SessionFact): void {
   switch (fact.type) {
     case 'session.started': {
@@ -36,7 +47,8 @@ function applyFact(tx: Tx, seq: number, fact: SessionFact): void {
           totalShots: session.totalShots,
           stopCondition: session.stopCondition,
           startedAt: session.startedAt,
-          status: 'running',
+          status: session.scheduled ? 'scheduled' : 'running',
+          plan: session,
           lastSeq: seq,
         })
         .onConflictDoNothing()
@@ -94,12 +106,21 @@ function applyFact(tx: Tx, seq: number, fact: SessionFact): void {
       return;
     case 'session.stop_requested':
       return; // nothing to keep: the session's end is its own fact
+    case 'session.began':
+      updateSession(tx, fact.sessionId, fact.type, seq, { status: 'running' });
+      return;
+    case 'session.held':
+    case 'session.hold_ended':
+      // Kept in the facts (view session_timeline); the slots they skipped are rows of their own.
+      updateSession(tx, fact.sessionId, fact.type, seq, {});
+      return;
     case 'session.ended':
       updateSession(tx, fact.sessionId, fact.type, seq, {
         status: fact.status,
         endedAt: fact.endedAt,
         errorCode: fact.error?.code ?? null,
         errorMessage: fact.error?.message ?? null,
+        stopReason: fact.reason ?? null,
       });
       return;
     case 'session.interrupted':
@@ -202,7 +223,7 @@ function insertOrphans(tx: Tx, sessionId: string, files: CardFile[], seq: number
   return inserted;
 }
 
-function updateSession(tx: Tx, id: string, factType: SessionFact['type'], seq: number, set: SessionUpdate): void {
+function updateSession(tx: Tx, id: string, factType: SessionFact['type'] | ReportFact['type'], seq: number, set: SessionUpdate): void {
   const updated = tx.update(sessions).set({ ...set, lastSeq: seq }).where(eq(sessions.id, id)).run();
   if (updated.changes === 0) throw new StoreError('SESSION_UNKNOWN', `${factType} for session ${id}, which was never started`);
 }

@@ -6,12 +6,12 @@
 // let drizzle-kit recreate them (copy/drop/rename) — that path has lost data.
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { SessionStatus, ShotResultKind, SkipReason, StopCondition } from '../machines/session-facts.ts';
+import type { SessionPlan, SessionStatus, ShotResultKind, SkipReason, StopCondition } from '../machines/session-facts.ts';
 
-const sessionStatuses = ['running', 'suspended', 'completed', 'stopped', 'failed', 'interrupted', 'discarded'] as const satisfies readonly SessionStatus[];
+const sessionStatuses = ['scheduled', 'running', 'suspended', 'completed', 'stopped', 'failed', 'interrupted', 'discarded'] as const satisfies readonly SessionStatus[];
 const shotResults = ['ok', 'failed', 'skipped', 'unknown'] as const satisfies readonly ShotResultKind[];
-const skipReasons = ['late', 'controller_offline'] as const satisfies readonly SkipReason[];
-const stopConditions = ['unlimited', 'stop-after'] as const satisfies readonly StopCondition[];
+const skipReasons = ['late', 'controller_offline', 'paused', 'camera_offline', 'camera_hot', 'failed_in_row'] as const satisfies readonly SkipReason[];
+const stopConditions = ['unlimited', 'stop-after', 'stop-at', 'duration'] as const satisfies readonly StopCondition[];
 
 /** The durable record: one row per machine event, never updated or deleted (enforced by triggers). */
 export const events = sqliteTable(
@@ -85,6 +85,12 @@ export const sessions = sqliteTable('sessions', {
   lastFile: text('last_file'),
   /** Global seq of the last event applied to this row. */
   lastSeq: integer('last_seq').notNull(),
+  /** The whole plan as started (stop time, zone, the camera at start), JSON; null for sessions logged before. */
+  plan: text('plan', { mode: 'json' }).$type<SessionPlan>(),
+  /** For a stopped session: who or what stopped it (`user`, `controller_battery`, …). */
+  stopReason: text('stop_reason'),
+  /** Set when the report is deleted (hidden); cleared when it is restored. */
+  deletedAt: integer('deleted_at'),
 });
 
 /** Projection: one row per slot of a session's grid. */

@@ -1,4 +1,4 @@
-// Row type of the session_report view created by drizzle/0003_facts_shot_files.sql (first by 0002_report_views.sql);
+// Row type of the session_report view created by drizzle/0004_report_plans_holds.sql (before by 0002 and 0003);
 // shot_log is read only by people, with sqlite3. Declared `.existing()`, so drizzle can query it but drizzle-kit never
 // generates DDL for it; keep both files in step.
 import { integer, real, sqliteView, text } from 'drizzle-orm/sqlite-core';
@@ -29,4 +29,10 @@ export const sessionReport = sqliteView('session_report', {
   startedMs: integer('started_ms').notNull(),
   endedMs: integer('ended_ms'),
   savedMs: integer('saved_ms'),
+  stopCondition: text('stop_condition').notNull(),
+  stopReason: text('stop_reason'),
+  timeZone: text('time_zone'),
+  latenessP99Ms: real('lateness_p99_ms'),
+  deletedAt: text('deleted_at'),
+  deletedMs: integer('deleted_ms'),
 }).existing();

@@ -4,6 +4,8 @@ import { networkHandlers } from './commands-network.ts';
 import { timeHandlers } from './commands-time.ts';
 import { cameraAddressHandlers } from './commands-camera-address.ts';
 import { cameraSettingsHandlers } from './commands-camera-settings.ts';
+import { sessionHandlers } from './commands-session.ts';
+import { cameraHandlers } from './commands-camera.ts';
 import type { CommandData, CommandType, StartIntervalometer } from './protocol.ts';
 
 /** Who sent the command: time sync answers belong to one connection. */
@@ -14,15 +16,14 @@ export interface Sender {
 type Handler<T extends CommandType> = (c: Controller, data: CommandData<T>, now: number, from: Sender) => unknown;
 type Handlers = { [T in CommandType]: Handler<T> };
 
-const start = (c: Controller, data: StartIntervalometer) => ({ session: c.startSession(data) });
+const start = (c: Controller, data: StartIntervalometer) => c.startSession(data);
 
 export const handlers: Handlers = {
   get_camera_status: (c) => ({ camera: c.cameraState() }),
-  take_photo: (c) => c.takePhoto(),
   start_intervalometer: start,
   start_intervalometer_with_title: start,
   stop_intervalometer: (c) => ({ session: c.stopSession() }),
-  get_unsaved_session: (c) => ({ unsavedSession: c.unsavedSession() }),
+  get_unsaved_session: (c) => ({ unsavedSession: c.unsavedSession(), unsavedSessions: c.unsavedSessions() }),
   resume_session: (c, data) => ({ session: c.resumeSession(data.sessionId) }),
   get_session_shots: (c, data) => c.sessionShots(data.sessionId, data.fromNumber, data.limit),
   save_session_as_report: (c, data) => c.saveSession(data.sessionId, data.title),
@@ -33,6 +34,8 @@ export const handlers: Handlers = {
   get_power_status: (c) => ({ power: c.power.view() }),
   ...cameraAddressHandlers,
   ...cameraSettingsHandlers,
+  ...sessionHandlers,
+  ...cameraHandlers,
 };
 
 export function runCommand<T extends CommandType>(c: Controller, type: T, data: unknown, now: number, from: Sender = { clientId: null }): Promise<unknown> {

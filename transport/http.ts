@@ -5,6 +5,8 @@ import Fastify from 'fastify';
 import type { Logger } from 'pino';
 import type { Clock } from '../machines/clock.ts';
 import type { Controller } from '../app/controller.ts';
+import { registerReportRoutes } from './http-reports.ts';
+import { cameraRoutes } from './http-camera.ts';
 import { errorMessage, ProtocolError } from './protocol.ts';
 
 const uiDir = fileURLToPath(new URL('../ui/', import.meta.url));
@@ -39,5 +41,7 @@ export async function buildHttp(o: { controller: Controller; clock: Clock; logge
     };
   });
   app.get('/api/state', async () => o.controller.state());
+  registerReportRoutes(app, { controller: o.controller, now });
+  await app.register(cameraRoutes(o.controller));
   return app;
 }

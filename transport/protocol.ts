@@ -6,6 +6,8 @@ import { networkCommandSchemas } from './protocol-network.ts';
 import { timeCommandSchemas } from './protocol-time.ts';
 import { cameraAddressCommandSchemas } from './protocol-camera-address.ts';
 import { cameraSettingsCommandSchemas } from './camera-settings-schemas.ts';
+import { CLOCK_TIME, ISO_WITH_OFFSET, isTimeZone } from '../app/schedule.ts';
+import { bulbSeconds, cameraCommandSchemas } from './protocol-camera.ts';
 
 export const ERROR_CODES = [
   'INVALID_JSON',
@@ -16,7 +18,9 @@ export const ERROR_CODES = [
   'CAMERA_BUSY',
   'CAMERA_ERROR',
   'SESSION_ACTIVE',
+  'BULB_NOT_AVAILABLE',
   'NOT_FOUND',
+  'PREFLIGHT_FAILED',
   'INTERNAL_ERROR',
   'NETWORK_ERROR',
 ] as const;
@@ -44,6 +48,8 @@ export type Envelope = z.infer<typeof envelopeSchema>;
 const empty = z.object({}).strict().optional();
 const sessionId = z.string().uuid();
 const title = z.string().trim().min(1).max(200);
+const clockOrIso = z.string().max(40).refine((t) => CLOCK_TIME.test(t) || (ISO_WITH_OFFSET.test(t) && !Number.isNaN(Date.parse(t))), 'a time is "HH:MM" or ISO-8601 with its offset');
+const reportId = z.string().uuid();
 
 const startIntervalometer = z
   .object({
@@ -52,8 +58,21 @@ const startIntervalometer = z
     totalShots: z.number().int().min(1).max(1_000_000).optional(),
     /** Alias of totalShots used by older clients. */
     shots: z.number().int().min(1).max(1_000_000).optional(),
-    stopCondition: z.enum(['unlimited', 'stop-after']).optional(),
+    stopCondition: z.enum(['unlimited', 'stop-after', 'stop-at', 'duration']).optional(),
     title: title.optional(),
+    /** "HH:MM" in `timezone`, or ISO-8601 with its offset. */
+    startAt: clockOrIso.optional(),
+    stopAt: clockOrIso.optional(),
+    /** `duration`: seconds. */
+    duration: z.number().finite().min(1).max(7 * 86_400).optional(),
+    /** The client's IANA zone, for "HH:MM" and local times in reports. */
+    timezone: z.string().max(64).refine(isTimeZone, 'not an IANA time zone name').optional(),
+    /** Start despite pre-flight errors. */
+    force: z.boolean().optional(),
+    /** Frames failed in a row after which the session pauses (default 5). */
+    maxFailedInRow: z.number().int().min(1).max(1000).optional(),
+    /** Bulb exposures through the manual shutter, seconds (fractions allowed). */
+    bulbSeconds: bulbSeconds.optional(),
   })
   .strict()
   .transform((d, ctx) => {
@@ -62,23 +81,44 @@ const startIntervalometer = z
       return z.NEVER;
     }
     const totalShots = d.totalShots ?? d.shots ?? null;
-    const stopCondition = d.stopCondition ?? (totalShots === null ? 'unlimited' : 'stop-after');
-    if (stopCondition === 'stop-after' && totalShots === null) {
-      ctx.addIssue({ code: 'custom', path: ['totalShots'], message: 'stop-after needs totalShots' });
+    const stopCondition = d.stopCondition ?? (d.stopAt ? 'stop-at' : d.duration ? 'duration' : totalShots === null ? 'unlimited' : 'stop-after');
+    // Each stop condition takes its own value and no other's.
+    const needs = { 'stop-after': totalShots, 'stop-at': d.stopAt, duration: d.duration } as Record<string, unknown>;
+    for (const [condition, value] of Object.entries(needs)) {
+      const path = condition === 'stop-after' ? 'totalShots' : condition === 'stop-at' ? 'stopAt' : 'duration';
+      if (condition === stopCondition && (value === null || value === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [path], message: `${stopCondition} needs ${path}` });
+        return z.NEVER;
+      }
+      if (condition !== stopCondition && value !== null && value !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [path], message: `a ${stopCondition} session takes no ${path}` });
+        return z.NEVER;
+      }
+    }
+    const clock = [d.startAt, d.stopAt].some((t) => t !== undefined && CLOCK_TIME.test(t));
+    if (clock && !d.timezone) {
+      ctx.addIssue({ code: 'custom', path: ['timezone'], message: '"HH:MM" times need the timezone they are read in' });
       return z.NEVER;
     }
-    if (stopCondition === 'unlimited' && totalShots !== null) {
-      ctx.addIssue({ code: 'custom', path: ['stopCondition'], message: 'an unlimited session takes no totalShots' });
-      return z.NEVER;
-    }
-    return { intervalMs: Math.round(d.interval * 1000), totalShots, stopCondition, title: d.title ?? null } as const;
+    return {
+      intervalMs: Math.round(d.interval * 1000),
+      totalShots: stopCondition === 'stop-after' ? totalShots : null,
+      stopCondition,
+      title: d.title ?? null,
+      startAt: d.startAt ?? null,
+      stopAt: d.stopAt ?? null,
+      durationMs: d.duration === undefined ? null : Math.round(d.duration * 1000),
+      timeZone: d.timezone ?? null,
+      force: d.force ?? false,
+      maxFailedInRow: d.maxFailedInRow ?? null,
+      bulbSeconds: d.bulbSeconds ?? null,
+    } as const;
   });
 export type StartIntervalometer = z.output<typeof startIntervalometer>;
 
 /** Commands and the schema of their `data`. */
 export const commandSchemas = {
   get_camera_status: empty,
-  take_photo: empty,
   start_intervalometer: startIntervalometer,
   start_intervalometer_with_title: startIntervalometer,
   stop_intervalometer: empty,
@@ -95,6 +135,15 @@ export const commandSchemas = {
   get_power_status: empty,
   ...cameraAddressCommandSchemas,
   ...cameraSettingsCommandSchemas,
+  validate_interval: startIntervalometer,
+  pause_intervalometer: empty,
+  resume_intervalometer: empty,
+  get_timelapse_reports: z.object({ includeDeleted: z.boolean().default(false) }).strict().default({ includeDeleted: false }),
+  get_timelapse_report: z.object({ id: reportId }).strict(),
+  update_report_title: z.object({ id: reportId, title }).strict(),
+  delete_timelapse_report: z.object({ id: reportId }).strict(),
+  restore_timelapse_report: z.object({ id: reportId }).strict(),
+  ...cameraCommandSchemas,
 } as const;
 export type CommandType = keyof typeof commandSchemas;
 export type CommandData<T extends CommandType> = z.output<(typeof commandSchemas)[T]>;
@@ -120,8 +169,11 @@ export const BROADCAST_TYPES = [
   'intervalometer_resumed',
   'intervalometer_completed',
   'intervalometer_stopped',
+  'intervalometer_held',
+  'intervalometer_hold_ended',
   'unsaved_session_found',
   'report_saved',
+  'report_updated',
   'session_discarded',
   'network_event',
   'time_sync_status',
@@ -129,6 +181,10 @@ export const BROADCAST_TYPES = [
   'camera_ip_changed',
   'camera_setting_changed',
   'camera_clock_offset',
+  'test_photo_progress',
+  'test_photo_failed',
+  'liveview_changed',
+  'shutter_released',
 ] as const;
 export type BroadcastType = (typeof BROADCAST_TYPES)[number];
 

@@ -1,7 +1,7 @@
 // What clients see of the machines: one view per concept, used by welcome, replies and broadcasts alike, and one
 // broadcast per stored fact, whose `seq` is the fact's. Wire times are epoch milliseconds.
 import type { SnapshotFrom } from 'xstate';
-import type { CameraMachine } from '../machines/camera.ts';
+import { activityOf, connectionOf, type CameraMachine } from '../machines/camera.ts';
 import type { SessionMachine } from '../machines/session.ts';
 import type { CameraFact } from '../machines/camera-facts.ts';
 import type { SessionFact } from '../machines/session-facts.ts';
@@ -12,10 +12,27 @@ type CameraSnapshot = SnapshotFrom<CameraMachine>;
 type SessionSnapshot = SnapshotFrom<SessionMachine>;
 
 export function cameraView(s: CameraSnapshot | null) {
-  if (!s) return { state: 'starting', simulated: false, baseUrl: null, info: null, status: null, lastError: null, attempt: 0, lastPhoto: null };
+  if (!s) {
+    return {
+      state: 'starting',
+      activity: null,
+      simulated: false,
+      baseUrl: null,
+      info: null,
+      status: null,
+      lastError: null,
+      attempt: 0,
+      lastPhoto: null,
+      testPhoto: null,
+      heldShutter: null,
+      lastJobError: null,
+    };
+  }
   const c = s.context;
   return {
-    state: String(s.value) as 'connecting' | 'connected' | 'reconnecting' | 'offline',
+    state: connectionOf(s.value),
+    /** While connected: `idle`, `test_photo`, `liveview` or `releasing` (a held shutter from an earlier process). */
+    activity: activityOf(s.value),
     simulated: c.simulated,
     baseUrl: c.baseUrl,
     info: c.info,
@@ -23,6 +40,9 @@ export function cameraView(s: CameraSnapshot | null) {
     lastError: c.lastError,
     attempt: c.attempt,
     lastPhoto: c.lastPhoto,
+    testPhoto: c.testPhoto,
+    heldShutter: c.heldShutter,
+    lastJobError: c.lastJobError,
   };
 }
 export type CameraView = ReturnType<typeof cameraView>;
@@ -44,7 +64,15 @@ export function sessionView(s: SessionSnapshot) {
     interval: c.plan.intervalMs / 1000,
     totalShots: c.plan.totalShots,
     stopCondition: c.plan.stopCondition,
+    /** Wall-clock label of slot 0: for a scheduled session, when it will start. */
     startedAt: c.plan.startedAt,
+    /** Planned end: the stop time, or the end of the last planned slot; null for an unlimited session. */
+    endAt: plannedEnd(c.plan),
+    stopAt: c.plan.stopAt ?? null,
+    timeZone: c.plan.timeZone ?? null,
+    /** Why the session is not shooting (`paused`, `camera_offline`, `camera_hot`, `failed_in_row`), or null. */
+    hold: c.hold,
+    stopReason: c.stopReason,
     endedAt: c.endedAt,
     counts: c.counts,
     /** Next slot number and its wall-clock label; null once the session no longer runs. */
@@ -58,6 +86,13 @@ export function sessionView(s: SessionSnapshot) {
   };
 }
 export type SessionView = ReturnType<typeof sessionView>;
+
+/** When a plan ends: the stop time or the length asked for, else the end of its last slot's interval. */
+export function plannedEnd(plan: SessionSnapshot['context']['plan']): number | null {
+  if (plan.stopCondition === 'stop-at' && plan.stopAt != null) return plan.stopAt;
+  if (plan.stopCondition === 'duration' && plan.durationMs != null) return plan.startedAt + plan.durationMs;
+  return plan.totalShots === null ? null : plan.startedAt + plan.totalShots * plan.intervalMs;
+}
 
 export function unsavedSessionView(s: SessionSnapshot) {
   return { ...sessionView(s), reason: 'interrupted' as const };
@@ -83,6 +118,14 @@ export function cameraFactBroadcast(fact: RecordedFact, snapshot: CameraSnapshot
       return broadcast('camera_ip_changed', fact, { uuid: f.uuid, oldIP: f.oldIP, newIP: f.newIP, camera });
     case 'camera.changed':
       return broadcast('camera_status', fact, { camera });
+    case 'camera.test_photo':
+      return broadcast('test_photo_progress', fact, { testPhoto: f.job, camera });
+    case 'camera.test_photo_failed':
+      return broadcast('test_photo_failed', fact, { id: f.id, error: f.error, camera });
+    case 'camera.liveview':
+      return broadcast('liveview_changed', fact, { on: f.on, reason: f.reason, camera });
+    case 'camera.shutter_released':
+      return broadcast('shutter_released', fact, { held: f.held, ok: f.ok, camera });
   }
 }
 
@@ -113,6 +156,12 @@ export function sessionFactBroadcast(fact: RecordedFact, snapshot: SessionSnapsh
       return f.status === 'completed'
         ? broadcast('intervalometer_completed', fact, { session, reason: 'completed' })
         : broadcast('intervalometer_stopped', fact, { session, reason: f.status, error: f.error });
+    case 'session.began':
+      return broadcast('intervalometer_update', fact, { session, skipped: null });
+    case 'session.held':
+      return broadcast('intervalometer_held', fact, { session, reason: f.reason, detail: f.detail });
+    case 'session.hold_ended':
+      return broadcast('intervalometer_hold_ended', fact, { session, reason: f.reason, heldMs: f.heldMs, skipped: f.skipped });
     case 'session.interrupted':
       return broadcast('unsaved_session_found', fact, { unsavedSession: unsavedSessionView(snapshot) });
     case 'session.saved':

@@ -251,7 +251,7 @@ for (const f of ['interval', 'shots', 'title']) {
   });
 }
 
-$('test-photo').addEventListener('click', () => run('take_photo'));
+$('test-photo').addEventListener('click', () => run('take_test_photo'));
 
 $('stop').addEventListener('click', async () => {
   const s = state.session;

@@ -39,6 +39,10 @@ export function formatGap(ms) {
 export function skipReasonText(reason) {
   if (reason === 'controller_offline') return 'the controller was down';
   if (reason === 'late') return 'too late to take';
+  if (reason === 'paused') return 'paused';
+  if (reason === 'camera_offline') return 'the camera was away';
+  if (reason === 'camera_hot') return 'the camera was too hot to release';
+  if (reason === 'failed_in_row') return 'too many frames failed in a row';
   return 'skipped';
 }
 

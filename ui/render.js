@@ -52,7 +52,7 @@ export function testPhotoBlocker(state, conn, ui) {
   if (state.session?.running) return 'No test photos during a session: it would disturb the timelapse';
   if (state.session?.state === 'suspended') return SUSPENDED_HOLDS;
   if (state.camera?.state !== 'connected') return `Camera is ${state.camera?.state ?? 'unknown'}`;
-  if (ui.busy.has('take_photo')) return 'Taking a photo…';
+  if (ui.busy.has('take_test_photo')) return 'Taking a photo…';
   return null;
 }
 
@@ -269,7 +269,7 @@ function renderStart(state, conn, ui) {
   text($('start-reason'), startWhy ? `Start unavailable: ${startWhy}` : '');
   const testWhy = testPhotoBlocker(state, conn, ui);
   $('test-photo').disabled = Boolean(testWhy);
-  text($('test-photo'), ui.busy.has('take_photo') ? 'Taking photo…' : 'Test photo');
+  text($('test-photo'), ui.busy.has('take_test_photo') ? 'Taking photo…' : 'Test photo');
   const lastPhoto = state.camera?.lastPhoto;
   text(
     $('test-reason'),

@@ -19,8 +19,11 @@ export const HANDLED_BROADCASTS = [
   'intervalometer_resumed',
   'intervalometer_completed',
   'intervalometer_stopped',
+  'intervalometer_held',
+  'intervalometer_hold_ended',
   'unsaved_session_found',
   'report_saved',
+  'report_updated',
   'session_discarded',
   'network_event',
   'time_sync_status',
@@ -28,6 +31,10 @@ export const HANDLED_BROADCASTS = [
   'camera_ip_changed',
   'camera_setting_changed',
   'camera_clock_offset',
+  'test_photo_progress',
+  'test_photo_failed',
+  'liveview_changed',
+  'shutter_released',
 ];
 
 export function initialState() {
@@ -137,6 +144,10 @@ function apply(state, type, d, at) {
     case 'camera_disconnected':
     case 'camera_status':
     case 'camera_ip_changed':
+    case 'test_photo_progress':
+    case 'test_photo_failed':
+    case 'liveview_changed':
+    case 'shutter_released':
       return d.camera ? { ...state, camera: d.camera } : state;
     case 'photo_taken':
       return withSession(d.camera ? { ...state, camera: d.camera } : state, d.session);
@@ -144,6 +155,8 @@ function apply(state, type, d, at) {
       return { ...withSession(state, d.session), note: null };
     case 'intervalometer_completed':
     case 'intervalometer_stopped':
+    case 'intervalometer_held':
+    case 'intervalometer_hold_ended':
       return withSession(state, d.session);
     case 'shot_updated': {
       const next = withSession(state, d.session);
@@ -303,6 +316,14 @@ export function describe(state, type, d) {
           : `Camera ${cam?.state ?? 'status'}${attempt}${bad ? `: ${said(cam.lastError, cam.baseUrl)}` : ''}`;
       return { level: cam?.state === 'offline' ? 'warn' : 'info', text, detail: bad ? detailOf(cam.lastError) : undefined, key: 'camera_status' };
     }
+    case 'test_photo_progress':
+      return { level: 'info', text: `Test photo: ${d.testPhoto?.stage?.replace('_', ' ') ?? 'in progress'}`, key: 'test_photo' };
+    case 'test_photo_failed':
+      return { level: 'error', text: `Test photo failed: ${errText(d.error)}` };
+    case 'liveview_changed':
+      return { level: 'info', text: `Live view ${d.on ? 'on' : `off (${d.reason})`}`, key: 'liveview' };
+    case 'shutter_released':
+      return { level: d.ok ? 'warn' : 'error', text: d.ok ? 'Released a shutter left open by a bulb exposure' : 'Could not release a shutter a bulb exposure may have left open' };
     case 'photo_taken': {
       if (d.photo || (!d.shot && d.sessionId == null)) {
         const p = d.photo ?? cam?.lastPhoto;
@@ -359,6 +380,10 @@ export function describe(state, type, d) {
           : 0;
       return { level: 'warn', text: `Resumed ${titleOf(s)}: ${resumeText({ gapMs: d.gapMs, skipped, reanchored: d.reanchored })}` };
     }
+    case 'intervalometer_held':
+      return { level: 'warn', text: `Holding ${titleOf(s)}: ${skipReasonText(d.reason)}${d.detail ? ` (${errText(d.detail)})` : ''}; slots pass unshot` };
+    case 'intervalometer_hold_ended':
+      return { level: 'info', text: `Shooting again after ${formatDuration(d.heldMs ?? 0)} (${skipReasonText(d.reason)}, ${d.skipped ?? 0} skipped)` };
     case 'intervalometer_completed':
       return { level: 'ok', text: `Completed ${titleOf(s)}: ${tally(s)}` };
     case 'intervalometer_stopped':
@@ -393,6 +418,8 @@ export function describe(state, type, d) {
       const text = Number.isFinite(ms) ? `Camera clock is ${formatDuration(Math.abs(ms))} ${ms >= 0 ? 'ahead of' : 'behind'} the Pi` : 'Camera clock unreadable';
       return { level: Number.isFinite(ms) && Math.abs(ms) > 2_000 ? 'warn' : 'info', text, key: 'camera_clock_offset' };
     }
+    case 'report_updated':
+      return { level: 'info', text: `Report ${d.change ?? 'updated'}${d.report?.title ? `: “${d.report.title}”` : ''}` };
     default:
       return { level: 'warn', text: `Unknown event “${type}” (this page may be out of date)` };
   }

@@ -64,6 +64,8 @@ export interface SimState extends SimModes {
   card: string[];
   /** Every press that fired an exposure since start or reset. */
   presses: Array<{ wall: number; mono: number }>;
+  /** Bulb exposures since start or reset: when the shutter opened and closed (null while open), sim clock. */
+  bulbs: Array<{ openMono: number; closeMono: number | null }>;
   /** Shutter requests received (well-formed ones, accepted or refused). */
   pressRequests: number;
   /** Presses still to be dropped after firing (see dropAfterFire). */
@@ -104,6 +106,7 @@ export class SimBody {
     modes: SimModes;
     shots: number;
     presses: Array<{ wall: number; mono: number }>;
+    bulbs: Array<{ openMono: number; closeMono: number | null }>;
     pressRequests: number;
     busyRefusals: number;
     busyNext: number;
@@ -149,6 +152,7 @@ export class SimBody {
       modes,
       shots: 0,
       presses: [],
+      bulbs: [],
       pressRequests: 0,
       busyRefusals: 0,
       busyNext: 0,
@@ -215,6 +219,7 @@ export class SimBody {
       shots: this.s.shots,
       card: this.card.entries().map((f) => f.name),
       presses: this.s.presses.map((p) => ({ ...p })),
+      bulbs: this.s.bulbs.map((b) => ({ ...b })),
       pressRequests: this.s.pressRequests,
       dropAfterFire: this.s.dropAfterFire,
       polls: this.s.polls,
@@ -231,8 +236,11 @@ export class SimBody {
 
   // ---- shutter ----
 
-  /** `shutterbutton` with a valid body: starts a release, says why not, or (quirk `never-busy`) ignores it. */
-  pressShutter(): Refusal | 'ignored' {
+  /**
+   * `shutterbutton` with a valid body, or a manual `full_press` (`manual`): starts a release, says why not, or (quirk
+   * `never-busy`) ignores it. With Tv `bulb` only the manual press exposes, until endBulb().
+   */
+  pressShutter(how: 'button' | 'manual' = 'button'): Refusal | 'ignored' {
     this.s.pressRequests++;
     if (this.quirks.has('never-busy') && this.engine.phase !== 'idle') return 'ignored';
     if (this.s.temperature === 'disablerelease' || this.s.temperature === 'disableshooting') {
@@ -246,20 +254,30 @@ export class SimBody {
     }
     const tv = this.tv();
     // Bulb needs shutterbutton/manual (client-timed); the plain button has no duration to use.
-    if (isBulb(tv)) return { status: 503, message: 'Mode not supported' };
+    const bulb = isBulb(tv);
+    if (bulb && how === 'button') return { status: 503, message: 'Mode not supported' };
     if (this.cardFull()) return { status: 503, message: 'Can not write to card' };
     const seconds = parseTv(tv);
-    if (seconds === null) return { status: 503, message: 'Mode not supported' };
+    if (seconds === null && !bulb) return { status: 503, message: 'Mode not supported' };
     const { rawJpeg, noiseReductionMs } = this.s.modes;
     const seq = this.card.takeNumber();
     this.writing = rawJpeg ? [fileNameFor(seq, 'CR3'), fileNameFor(seq, 'JPG')] : [fileNameFor(seq, 'JPG')];
     this.s.presses.push({ wall: this.clock.wall(), mono: this.clock.mono() });
+    if (bulb) this.s.bulbs.push({ openMono: this.clock.mono(), closeMono: null });
     this.engine.start({
-      exposureMs: seconds * 1000,
+      exposureMs: seconds === null ? null : seconds * 1000,
       processingMs: noiseReductionMs,
       writeMs: rawJpeg ? [this.timings.writeMs, this.timings.rawJpegGapMs] : [this.timings.writeMs],
     });
     return null;
+  }
+
+  /** A manual `release`: closes a bulb exposure; false when none was open. */
+  endBulb(): boolean {
+    if (!isBulb(this.tv()) || !this.engine.endExposure()) return false;
+    const open = this.s.bulbs.at(-1);
+    if (open && open.closeMono === null) open.closeMono = this.clock.mono();
+    return true;
   }
 
   /** Each file is its own event, about 0.5 s apart for RAW+JPEG (docs/camera-notes.md, "Files of a release"). */

@@ -1,8 +1,10 @@
 // The contents tree as an R50 serves it (docs/camera-notes.md, "Contents"): storage →
 // folders → `kind=number` → 100-entry `kind=list` pages, and `kind=info` per file. Refused with 503 while the
-// camera shoots, as real bodies do; downloads are not simulated (501).
+// camera shoots, as real bodies do; `display` and `thumbnail` are small real JPEGs (images.ts), the original is not
+// simulated (501).
 
 import type { SimBody } from './body.ts';
+import { previewJpeg } from './images.ts';
 import type { Exchange } from './routes.ts';
 
 const PAGE = 100;
@@ -36,9 +38,8 @@ export function getContents(body: SimBody, path: string, x: Exchange): void {
   const entry = body.card.find(`${folder}/${file}`);
   if (!entry) return x.reply(404, NOT_FOUND);
   const kind = x.query.get('kind') ?? 'main';
-  if (kind !== 'info') return kind === 'main' || kind === 'thumbnail' || kind === 'display'
-    ? x.reply(501, { message: 'Not implemented by the simulator' })
-    : x.reply(400, INVALID);
+  if (kind === 'display' || kind === 'thumbnail') return x.replyBytes(200, 'image/jpeg', previewJpeg(body, entry, kind));
+  if (kind !== 'info') return kind === 'main' ? x.reply(501, { message: 'Not implemented by the simulator' }) : x.reply(400, INVALID);
   x.reply(200, {
     filesize: file.endsWith('.CR3') ? 24_117_248 : 7_340_032,
     protect: 'disable',

@@ -255,6 +255,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
         if (status >= 400 && typeof message === 'string') refuse(res, status, message);
         else sendJson(res, status, data);
       },
+      replyBytes: (status, contentType, bytes) => {
+        if (res.writableEnded || res.destroyed) return;
+        res.writeHead(status, { 'content-type': contentType, 'content-length': bytes.length });
+        res.end(bytes);
+      },
       onClose: (fn) => res.on('close', fn),
       drop: () => req.socket.destroy(),
     };

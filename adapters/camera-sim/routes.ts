@@ -4,6 +4,8 @@
 import { parseCanonDatetime } from '../ccapi/datetime.ts';
 import type { SimBody } from './body.ts';
 import { R50_SETTINGS } from './profile-r50.ts';
+import { liveviewRoutes } from './liveview.ts';
+import { manualShutterRoutes } from './manual-shutter.ts';
 
 export interface Exchange {
   query: URLSearchParams;
@@ -11,6 +13,8 @@ export interface Exchange {
   body: unknown;
   /** Sends a JSON answer; ignored once the client has gone. */
   reply(status: number, body: unknown): void;
+  /** Sends bytes (a JPEG); ignored once the client has gone. */
+  replyBytes(status: number, contentType: string, bytes: Buffer): void;
   /** Runs when the connection closes before or after the answer. */
   onClose(fn: () => void): void;
   /** Destroys the connection without an answer, as a camera whose Wi-Fi dropped mid-request. */
@@ -113,6 +117,8 @@ export function ccapiRoutes(body: SimBody): Routes {
   };
   add('ver110/event/polling', { GET: poll(110), DELETE: stopPolling });
   add('ver100/event/polling', { GET: poll(100), DELETE: stopPolling });
+
+  for (const [path, handlers] of [...manualShutterRoutes(body), ...liveviewRoutes(body)]) add(path, handlers);
 
   return routes;
 }

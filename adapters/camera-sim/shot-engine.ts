@@ -8,7 +8,8 @@ import type { TimerSet } from './timers.ts';
 export type ShotPhase = 'idle' | 'exposing' | 'processing' | 'writing';
 
 export interface ShotPlan {
-  exposureMs: number;
+  /** null: bulb, exposing until endExposure(). */
+  exposureMs: number | null;
   /** Noise reduction after the exposure, before any file is written (0: none). */
   processingMs: number;
   /** Delay before each file is closed, in order (RAW+JPEG: the CR3's write time, then the gap to the JPG). */
@@ -18,6 +19,7 @@ export interface ShotPlan {
 export class ShotEngine {
   private current: ShotPhase = 'idle';
   private timer: unknown = null;
+  private plan: ShotPlan | null = null;
 
   constructor(
     private readonly timers: TimerSet,
@@ -33,10 +35,18 @@ export class ShotEngine {
   start(plan: ShotPlan): void {
     if (this.current !== 'idle') throw new Error(`shot engine busy (${this.current})`);
     this.current = 'exposing';
-    this.timer = this.timers.after(plan.exposureMs, () => {
-      this.current = 'processing';
-      this.timer = this.timers.after(plan.processingMs, () => this.write(plan.writeMs, 0));
-    });
+    this.plan = plan;
+    if (plan.exposureMs !== null) this.timer = this.timers.after(plan.exposureMs, () => this.endExposure());
+  }
+
+  /** Closes the shutter (end of a timed exposure, or the release of a bulb one); false when none was open. */
+  endExposure(): boolean {
+    const plan = this.plan;
+    if (this.current !== 'exposing' || !plan) return false;
+    if (this.timer !== null) this.timers.cancel(this.timer);
+    this.current = 'processing';
+    this.timer = this.timers.after(plan.processingMs, () => this.write(plan.writeMs, 0));
+    return true;
   }
 
   /** Abandons a shot in progress (simulator reset). */

@@ -24,6 +24,14 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Command lane only: its turn (default `other`). The timeout starts when the request is sent. */
   priority?: Priority;
+  /** Bytes as they arrive, for a download (see download()). */
+  onProgress?: (loaded: number, total: number | null) => void;
+}
+
+/** A downloaded body (an image) and its content type. */
+export interface Download {
+  bytes: Buffer;
+  contentType: string;
 }
 
 export class CcapiHttp {
@@ -67,7 +75,14 @@ export class CcapiHttp {
     });
   }
 
-  private async send(lane: Lane, method: HttpMethod, path: string, opts: RequestOptions, preempt?: AbortSignal): Promise<unknown> {
+  /** A GET whose answer is bytes (a preview JPEG, a live-view frame) on the command lane; failures as request(). */
+  download(path: string, opts: RequestOptions): Promise<Download> {
+    return this.commands.run(opts.priority ?? 'other', (preempt) => this.send('command', 'GET', path, opts, preempt, true), {
+      preemptible: false, // a half-done download is wasted work for a camera that serves 2–5 MB/s
+    }) as Promise<Download>;
+  }
+
+  private async send(lane: Lane, method: HttpMethod, path: string, opts: RequestOptions, preempt?: AbortSignal, binary = false): Promise<unknown> {
     if (this.closing.signal.aborted) throw closedError(opts.context);
     const hasBody = opts.body !== undefined;
     const started = performance.now(); // for the debug log only
@@ -81,9 +96,12 @@ export class CcapiHttp {
         signals: [this.closing.signal, opts.signal, preempt],
         headers: hasBody ? { 'content-type': 'application/json', accept: 'application/json' } : { accept: 'application/json' },
         body: hasBody ? JSON.stringify(opts.body) : undefined,
+        binary,
+        onProgress: opts.onProgress,
       });
       status = res.status;
-      text = res.text;
+      if (binary && status >= 200 && status < 300) return { bytes: res.bytes!, contentType: res.contentType ?? '' } satisfies Download;
+      text = binary ? res.bytes!.toString('utf8') : res.text;
     } catch (err) {
       const timedOut = err instanceof RequestTimeoutError;
       if ((opts.signal?.aborted || preempt?.aborted) && !timedOut) {

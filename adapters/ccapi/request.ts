@@ -58,12 +58,19 @@ export interface RawRequest {
   signals?: (AbortSignal | undefined)[];
   /** Refuses (and cuts off) a body longer than this many bytes. */
   maxBytes?: number;
+  /** Keep the body as bytes (an image) instead of decoding it. */
+  binary?: boolean;
+  /** Called as the body arrives: bytes so far and the announced length (null when not announced). */
+  onProgress?: (loaded: number, total: number | null) => void;
 }
 
 export interface RawResponse {
   status: number;
   /** The body decoded as UTF-8, a leading byte-order mark dropped (as fetch's `text()`). */
   text: string;
+  /** With RawRequest.binary: the body as it came, and its content type; `text` is then empty. */
+  bytes?: Buffer;
+  contentType?: string;
 }
 
 /** No whole answer within RawRequest.timeoutMs. */
@@ -108,7 +115,7 @@ export function rawRequest(url: URL, agent: http.Agent, r: RawRequest): Promise<
       const chunks: Buffer[] = [];
       let bytes = 0;
       // res.headers is built on first read: only a request with a size limit pays for it.
-      const declared = r.maxBytes === undefined ? 0 : Number(res.headers['content-length'] ?? 0);
+      const declared = r.maxBytes === undefined && !r.onProgress ? 0 : Number(res.headers['content-length'] ?? 0);
       if (r.maxBytes !== undefined && declared > r.maxBytes) {
         req.destroy(new BodyTooLargeError(declared));
         return;
@@ -116,12 +123,19 @@ export function rawRequest(url: URL, agent: http.Agent, r: RawRequest): Promise<
       res.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
         if (r.maxBytes !== undefined && bytes > r.maxBytes) req.destroy(new BodyTooLargeError(bytes));
-        else chunks.push(chunk);
+        else {
+          chunks.push(chunk);
+          r.onProgress?.(bytes, declared > 0 ? declared : null);
+        }
       });
       res.on('error', fail);
       res.on('end', () => {
         if (settled) return;
         cleanup();
+        if (r.binary) {
+          resolve({ status: res.statusCode ?? 0, text: '', bytes: Buffer.concat(chunks), contentType: res.headers['content-type'] ?? '' });
+          return;
+        }
         let text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
         resolve({ status: res.statusCode ?? 0, text });

@@ -15,3 +15,11 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Waits until `clock.mono()` reaches `at`, or `signal` aborts. Timers can fire a little early against the monotonic
+ * clock, so an early wake-up waits again for the rest: it never returns before `at` unless aborted.
+ */
+export async function sleepUntil(clock: Clock, at: number, signal?: AbortSignal): Promise<void> {
+  while (!signal?.aborted && clock.mono() < at) await sleep(clock, Math.max(1, Math.ceil(at - clock.mono())), signal);
+}

@@ -7,6 +7,7 @@
 // camera this creates.
 
 import type { CameraControls } from '../../machines/camera-controls.ts';
+import type { SettingReading } from '../../machines/camera-settings.ts';
 import type { Logger } from 'pino';
 import {
   CameraError,
@@ -15,6 +16,7 @@ import {
   type CameraStatus,
   type CardFile,
   type LateFiles,
+  type Preview,
   type ReleaseTag,
   type ShotRequest,
   type ShotResult,
@@ -61,6 +63,7 @@ export class DiscoveringCamera implements CameraPort {
   /** Unsubscribes this from the inner camera's late files. */
   private detachInner: (() => void) | null = null;
   private readonly lateListeners = new Set<(late: LateFiles) => void>();
+  private readonly settingsListeners = new Set<(settings: Record<string, SettingReading>) => void>();
   /** Releases adopted before a camera was found, handed to it when it is. */
   private readonly adopted: ReleaseTag[] = [];
   private found: DiscoveredCamera | null = null;
@@ -260,14 +263,49 @@ export class DiscoveringCamera implements CameraPort {
     return this.current().filesSince(after);
   }
 
+  preview(...args: Parameters<CameraPort['preview']>): Promise<Preview> {
+    return this.current().preview(...args);
+  }
+
+  liveview(on: boolean): Promise<void> {
+    return this.current().liveview(on);
+  }
+
+  liveviewFrame(): Promise<Buffer> {
+    return this.current().liveviewFrame();
+  }
+
+  releaseShutter(): Promise<void> {
+    return this.current().releaseShutter();
+  }
+
   adoptReleases(tags: readonly ReleaseTag[]): void {
     if (this.inner) this.inner.adoptReleases(tags);
     else this.adopted.push(...tags); // handed to the camera once one is found
   }
 
-  /** The found camera's settings and clock; null until one is connected. */
-  controls(): CameraControls | null {
-    return this.inner?.controls?.() ?? null;
+  /**
+   * The settings and clock of whichever camera is connected, as one object that outlives them: its settings listeners
+   * are attached to every camera this one connects (like the late-file listeners), so a feature that subscribes at
+   * start hears the camera found later.
+   */
+  controls(): CameraControls {
+    const inner = (): CameraControls => {
+      const c = this.current().controls?.();
+      if (!c) throw new CameraError('NOT_SUPPORTED', 'This camera offers no settings or clock control', false);
+      return c;
+    };
+    return {
+      readSettings: () => inner().readSettings(),
+      readSetting: (name) => inner().readSetting(name),
+      writeSetting: (name, value) => inner().writeSetting(name, value),
+      readClock: () => inner().readClock(),
+      writeClock: (utcMs, stdOffsetMin, dst) => inner().writeClock(utcMs, stdOffsetMin, dst),
+      onSettings: (listener) => {
+        this.settingsListeners.add(listener);
+        return () => this.settingsListeners.delete(listener);
+      },
+    };
   }
 
   onLateFiles(listener: (late: LateFiles) => void): () => void {
@@ -289,9 +327,18 @@ export class DiscoveringCamera implements CameraPort {
     this.detachInner?.();
     this.inner = camera;
     if (camera && this.adopted.length > 0) camera.adoptReleases(this.adopted.splice(0));
-    this.detachInner = camera?.onLateFiles((late) => {
+    const detachLate = camera?.onLateFiles((late) => {
       for (const listener of this.lateListeners) listener(late);
-    }) ?? null;
+    });
+    const detachSettings = camera?.controls?.()?.onSettings((settings) => {
+      for (const listener of this.settingsListeners) listener(settings);
+    });
+    this.detachInner = camera
+      ? () => {
+          detachLate?.();
+          detachSettings?.();
+        }
+      : null;
   }
 
   private current(): CameraPort {

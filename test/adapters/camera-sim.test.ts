@@ -43,7 +43,7 @@ S('topology on /ccapi and /ccapi/; 404, 405 and 501 elsewhere', async () => {
 
     assert.equal(await call(ccapi(sim.url, '/ccapi/ver100/event/polling')), { status: 404, json: { message: 'URL not found' } });
     assert.is((await call(ccapi(sim.url, '/ccapi/ver100/deviceinformation'), 'POST', {})).status, 405);
-    assert.is((await call(ccapi(sim.url, '/ccapi/ver100/shooting/liveview'), 'POST', {})).status, 501);
+    assert.is((await call(ccapi(sim.url, '/ccapi/ver100/functions/cardformat'), 'POST', {})).status, 501);
     const info = await call(ccapi(sim.url, '/ccapi/ver100/deviceinformation'));
     assert.is((info.json as { productname: string }).productname, 'Canon EOS R50');
   } finally {

@@ -1,10 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { abilityRefusal, parseAv, parseIso, parseStops, settingNumber } from '../../adapters/ccapi/notation.ts';
-import { exposureBudget } from '../../adapters/ccapi/exposure-budget.ts';
 import { cameraZoneAt, formatCanonDatetime, parseCanonDatetime } from '../../adapters/ccapi/datetime.ts';
 
-const S = suite('canon notation, interval budget, zones');
+const S = suite('canon notation, zones');
 
 S('Canon notation becomes numbers', () => {
   assert.is(settingNumber('tv', '1/8000'), 1 / 8000);
@@ -36,20 +35,6 @@ S('values are checked against lists, ranges and per-part abilities', () => {
   assert.is(abilityRefusal({ raw: 'raw', jpeg: 'large_fine' }, quality), null);
   assert.match(abilityRefusal({ raw: 'craw' }, quality)!, /^raw:/);
   assert.match(abilityRefusal({ hdr: 'on' }, quality)!, /not a part/);
-});
-
-S('interval budget: exposure + write + margin must fit', () => {
-  const ok = exposureBudget({ intervalMs: 5_000, tv: '1/125' });
-  assert.ok(ok.ok);
-  const tight = exposureBudget({ intervalMs: 30_000, tv: '30"' });
-  assert.is(tight.ok, false);
-  assert.is(!tight.ok && tight.reason, 'too-short');
-  assert.match(!tight.ok ? tight.message : '', /exposure 30 s \+ write 1 s/);
-  const raw = exposureBudget({ intervalMs: 3_000, tv: '0"5', rawJpeg: true });
-  assert.is(raw.ok, false); // 0.5 + 2.6 + margin > 3 s
-  assert.is(exposureBudget({ intervalMs: 60_000, tv: 'bulb' }).ok, false);
-  const bulb = exposureBudget({ intervalMs: 60_000, tv: 'bulb', bulbSeconds: 42.5 });
-  assert.ok(bulb.ok && bulb.exposureMs === 42_500);
 });
 
 S('zones: the standard offset and the DST flag as the camera wants them', () => {

@@ -17,7 +17,7 @@ import { DryRunClockSetter } from '../../adapters/time/clock-setter.ts';
 import { Controller } from '../../app/controller.ts';
 import { openStore } from '../../store/db.ts';
 import { EventLog } from '../../store/event-log.ts';
-import type { Broadcast } from '../../transport/protocol.ts';
+import { commandSchemas, type Broadcast } from '../../transport/protocol.ts';
 
 const S = suite('power');
 
@@ -77,15 +77,13 @@ S('a battery at the floor stops a shooting session cleanly (controller_battery),
   const store = openStore(join(dir, 'skylapse.db'));
   const log = new EventLog(store);
   const power = new FakePower();
-  const lines: { msg: string; reason?: string }[] = [];
-  const capture = pino({ level: 'info' }, { write: (s: string) => void lines.push(JSON.parse(s) as { msg: string }) });
   const controller = new Controller({
     store,
     log,
     camera: new CcapiCamera({ baseUrl: sim.url, clock: systemClock, logger }),
     simulated: true,
     clock: systemClock,
-    logger: capture,
+    logger,
     network: new SimulatedNetwork(systemClock),
     clockSetter: new DryRunClockSetter(),
     power,
@@ -97,7 +95,7 @@ S('a battery at the floor stops a shooting session cleanly (controller_battery),
   try {
     await until(seen, controller, (b) => b.type === 'camera_connected');
     await until(seen, controller, (b) => b.type === 'power_status');
-    controller.startSession({ intervalMs: 1_000, totalShots: null, stopCondition: 'unlimited', title: 'battery' });
+    controller.startSession(commandSchemas.start_intervalometer.parse({ interval: 1, title: 'battery' }));
     await until(seen, controller, (b) => b.type === 'intervalometer_started');
     power.set({ battery: { name: 'BAT0', percent: 15, status: 'Discharging', voltageV: 3.6 }, throttled: decodeThrottled(0x1) });
     const low = await until(seen, controller, (b) => b.type === 'power_status' && (b.data.alerts as string[]).includes('low_battery'));
@@ -106,8 +104,7 @@ S('a battery at the floor stops a shooting session cleanly (controller_battery),
     power.set({ battery: { name: 'BAT0', percent: 7, status: 'Discharging', voltageV: 3.4 } });
     await until(seen, controller, (b) => b.type === 'power_status' && (b.data.alerts as string[]).includes('battery_floor'));
     const stopped = await until(seen, controller, (b) => b.type === 'intervalometer_stopped');
-    assert.is(stopped.data.reason, 'stopped');
-    assert.ok(lines.some((l) => l.msg === 'stopping the session' && l.reason === 'controller_battery'), 'the reason is logged');
+    assert.ok(JSON.stringify(stopped.data).includes('controller_battery'), JSON.stringify(stopped.data).slice(0, 600));
     // The under-voltage is a stored fact, with its time, inside the session's span.
     const sessionId = (stopped.data.session as { sessionId: string }).sessionId;
     const rows = store.sqlite

@@ -90,7 +90,8 @@ export function gridProblems(night: NightSnapshot): string[] {
     const planned = s.started_at + (shot.number - 1) * s.interval_ms;
     if (shot.planned_at !== planned) problems.push(`slot ${shot.number} planned_at ${shot.planned_at}, grid says ${planned} (off by ${shot.planned_at - planned} ms)`);
     if (!['ok', 'failed', 'skipped', 'unknown'].includes(shot.result)) problems.push(`slot ${shot.number} result ${shot.result}`);
-    if (shot.result === 'skipped' && !['late', 'controller_offline'].includes(shot.reason ?? '')) problems.push(`skipped slot ${shot.number} has reason ${shot.reason}`);
+    // A camera still reconnecting after a restart holds the session (camera_offline) instead of failing frames.
+    if (shot.result === 'skipped' && !['late', 'controller_offline', 'camera_offline'].includes(shot.reason ?? '')) problems.push(`skipped slot ${shot.number} has reason ${shot.reason}`);
   }
   return problems;
 }

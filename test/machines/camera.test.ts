@@ -16,7 +16,7 @@ const fold = (events: AnyEventObject[]) => replay(cameraMachine, [init, ...event
 
 S('connects', () => {
   const s = fold([connected(5)]);
-  assert.is(s.value, 'connected');
+  assert.equal(s.value, { connected: 'idle' });
   assert.is(s.context.info?.productname, 'Canon EOS R50');
 });
 
@@ -42,15 +42,42 @@ S('a lost connection retries quickly and recovers', () => {
   assert.is(lost.value, 'reconnecting');
   assert.is(lost.context.retryAt, 50 + lostRetryMs);
   const back = fold([connected(5), { type: 'LOST', error: { code: 'TIMEOUT', message: 'x', mono: 50, wall: 50 } }, tick(600), connected(700)]);
-  assert.is(back.value, 'connected');
+  assert.equal(back.value, { connected: 'idle' });
   assert.is(back.context.attempt, 0);
   assert.is(back.context.lastError, null);
 });
 
 S('status and test photos update context while connected', () => {
-  const s = fold([connected(5), { type: 'STATUS', status: { ...status, temperature: 'warning' }, wall: 9 }, { type: 'PHOTO_TAKEN', photo: { triggeredAt: 1, latencyMs: 2, attempts: 1, files: ['a'] } }]);
+  const photo = { id: 't', triggeredAt: 1, latencyMs: 2, attempts: 1, files: ['a'] };
+  const s = fold([
+    connected(5),
+    { type: 'STATUS', status: { ...status, temperature: 'warning' }, wall: 9 },
+    { type: 'TAKE_TEST_PHOTO', id: 't', at: 10, bulbSeconds: null },
+    { type: 'TEST_PHOTO_DONE', photo },
+  ]);
   assert.is(s.context.status?.temperature, 'warning');
   assert.equal(s.context.lastPhoto?.files, ['a']);
+  assert.equal(s.value, { connected: 'idle' });
+});
+
+S('a second test photo, or live view, is not taken while one is in progress', () => {
+  const during = fold([connected(5), { type: 'TAKE_TEST_PHOTO', id: 't', at: 10, bulbSeconds: null }]);
+  const again = replay(cameraMachine, [init, connected(5), { type: 'TAKE_TEST_PHOTO', id: 't', at: 10, bulbSeconds: null }, { type: 'TAKE_TEST_PHOTO', id: 'u', at: 11, bulbSeconds: null }, { type: 'LIVEVIEW_START', at: 12 }])!;
+  assert.equal(again.value, during.value);
+  assert.is(again.context.testPhoto?.id, 't');
+});
+
+S('a lost camera ends the test photo, and keeps a bulb it opened on record for the next connection', () => {
+  const s = fold([
+    connected(5),
+    { type: 'TAKE_TEST_PHOTO', id: 't', at: 10, bulbSeconds: 42.5 },
+    { type: 'BULB_OPENED', owner: 'test-photo:t', wall: 11, releaseAtMono: 42_511 },
+    { type: 'LOST', error: { code: 'TIMEOUT', message: 'x', mono: 50, wall: 50 } },
+  ]);
+  assert.is(s.context.testPhoto, null);
+  assert.equal(s.context.lastJobError, { code: 'TIMEOUT', message: 'the camera was lost: x', job: 'test_photo', id: 't' });
+  const back = replay(cameraMachine, [init, connected(5), { type: 'TAKE_TEST_PHOTO', id: 't', at: 10, bulbSeconds: 42.5 }, { type: 'BULB_OPENED', owner: 'test-photo:t', wall: 11, releaseAtMono: 42_511 }, { type: 'LOST', error: { code: 'TIMEOUT', message: 'x', mono: 50, wall: 50 } }, tick(600), connected(700)])!;
+  assert.equal(back.value, { connected: 'releasing' });
 });
 
 S('a fresh xstate.init (a restart) starts the machine anew', () => {

@@ -15,10 +15,27 @@ import { projectSessionFacts } from '../../store/projections.ts';
 
 const S = suite('session machine, model-based');
 
-const input: SessionInput = {
-  plan: { id: '00000000-0000-4000-8000-00000000000a', title: 'model', intervalMs: 1000, totalShots: 2, stopCondition: 'stop-after', startedAt: 1_700_000_000_000 },
-  anchorMono: 0,
-};
+const basePlan = { id: '00000000-0000-4000-8000-00000000000a', title: 'model', intervalMs: 1000, totalShots: 2, startedAt: 1_700_000_000_000 };
+/**
+ * Every stop condition with a finite plan (an unlimited one has no finite graph; session.test.ts covers it), each
+ * with the events it is about, so the graph stays small enough to walk every path in seconds: the card, restarts and
+ * saving on the stop-after plan; holds, the schedule and a restart on the stop-at one; the end on the duration one.
+ */
+const HOLDS = ['PAUSE', 'UNPAUSE', 'CAMERA_LOST', 'CAMERA_BACK', 'RELEASE_DISABLED', 'RELEASE_ALLOWED'];
+const failureCode = (e: AnyEventObject): string | null => (e.type === 'xstate.error.actor.shoot' ? (e.error as ShotFailure).code : null);
+const models: { input: SessionInput; skip: (e: AnyEventObject) => boolean }[] = [
+  { input: { plan: { ...basePlan, stopCondition: 'stop-after' }, anchorMono: 0 }, skip: (e) => HOLDS.includes(e.type) || ['UNREACHABLE', 'RELEASE_DISABLED'].includes(failureCode(e) ?? '') },
+  {
+    // Scheduled, ending at a stop time, pausing after two failed frames in a row.
+    input: { plan: { ...basePlan, stopCondition: 'stop-at', stopAt: basePlan.startedAt + 1500, scheduled: true, maxFailedInRow: 2 }, anchorMono: 5000 },
+    skip: (e) =>
+      ['FILES_LATE', 'CARD_FILES', 'SAVE', 'DISCARD', 'RESUME'].includes(e.type) ||
+      (e.type === 'RESTARTED' && (!e.resume || e.wall - e.lastEventAt > 1000)) ||
+      (e.type === 'xstate.done.actor.shoot' && (e.output as ShotOutput).files.length === 0) ||
+      failureCode(e) === 'CARD',
+  },
+  { input: { plan: { ...basePlan, stopCondition: 'duration', durationMs: 2000 }, anchorMono: 0 }, skip: (e) => !['TICK', 'xstate.done.actor.shoot', 'STOP', 'PAUSE', 'UNPAUSE'].includes(e.type) },
+];
 
 type Snap = ReturnType<typeof sessionMachine.transition>;
 
@@ -32,7 +49,8 @@ function eventsFor(s: Snap): AnyEventObject[] {
   const at = c.nextAt;
   const wall = c.anchor.wall + (c.nextIndex - c.anchor.index) * c.plan.intervalMs;
   const output = (files: string[]): ShotOutput => ({ triggerMono: at + 3, triggerWall: wall + 3, latencyMs: 25, attempts: 1, files, confirmedByEvidence: false, doneMono: at + 300, doneWall: wall + 300 });
-  const failure = (fatal: boolean): ShotFailure => ({ code: fatal ? 'CARD' : 'UNREACHABLE', message: 'x', fatal, attempts: 1, mono: at + 500, wall: wall + 500 });
+  const failure = (code: string, fatal = false): ShotFailure => ({ code, message: 'x', fatal, attempts: 1, mono: at + 500, wall: wall + 500 });
+  const reading = (dt: number) => ({ at: wall + dt, mono: at + dt, wall: wall + dt });
   const file = `100CANON/IMG_${String(c.nextIndex + 1).padStart(4, '0')}.JPG`;
   const restart = (gapMs: number, resume: boolean) => ({ type: 'RESTARTED', at: wall + gapMs, mono: 5, wall: wall + gapMs, lastEventAt: wall, resume });
   return [
@@ -40,8 +58,16 @@ function eventsFor(s: Snap): AnyEventObject[] {
     { type: 'TICK', mono: at + 1600, wall: wall + 1600 },
     { type: 'xstate.done.actor.shoot', output: output([file]) },
     { type: 'xstate.done.actor.shoot', output: output([]) },
-    { type: 'xstate.error.actor.shoot', error: failure(false) },
-    { type: 'xstate.error.actor.shoot', error: failure(true) },
+    { type: 'xstate.error.actor.shoot', error: failure('BUSY') },
+    { type: 'xstate.error.actor.shoot', error: failure('UNREACHABLE') },
+    { type: 'xstate.error.actor.shoot', error: failure('RELEASE_DISABLED', true) },
+    { type: 'xstate.error.actor.shoot', error: failure('CARD', true) },
+    { type: 'PAUSE', ...reading(-100) },
+    { type: 'UNPAUSE', ...reading(1200) },
+    { type: 'CAMERA_LOST', ...reading(-90), error: { code: 'UNREACHABLE', message: 'gone' } },
+    { type: 'CAMERA_BACK', ...reading(300) },
+    { type: 'RELEASE_DISABLED', ...reading(-80) },
+    { type: 'RELEASE_ALLOWED', ...reading(100) },
     { type: 'STOP', at: wall + 7 },
     { type: 'SUSPEND', at: wall + 8 },
     restart(200, true),
@@ -58,10 +84,12 @@ function eventsFor(s: Snap): AnyEventObject[] {
 /** The model's abstraction of a state; live and model are compared through it (replay and live in full). */
 const modelKey = (s: { value: unknown; context: Snap['context'] }) => {
   const c = s.context;
-  return JSON.stringify([s.value, c.nextIndex, c.anchor, c.stopRequested, c.suspendRequested, c.counts, c.pending.map((p) => [p.number, p.result])]);
+  return JSON.stringify([s.value, c.nextIndex, c.anchor, c.stopRequested, c.suspendRequested, c.counts, c.pending.map((p) => [p.number, p.result]), c.hold?.reason, c.holdRequested, c.failedInRow]);
 };
 
-const paths = getShortestPaths(sessionMachine, { input, events: eventsFor as never, serializeState: modelKey });
+const paths = models.flatMap(({ input, skip }) =>
+  getShortestPaths(sessionMachine, { input, events: ((s: Snap) => eventsFor(s).filter((e) => !skip(e))) as never, serializeState: modelKey }).map((path) => ({ ...path, input })),
+);
 
 /** A session machine whose actors the test drives by hand. */
 function harness() {
@@ -104,13 +132,14 @@ const comparable = (s: { value: unknown; context: unknown; status: string }) => 
 
 S(`the graph reaches every state of the session (${paths.length} paths)`, () => {
   const values = new Set(paths.map((p) => JSON.stringify(p.state.value)));
-  for (const v of ['{"running":"waiting"}', '{"running":"shooting"}', '"suspended"', '"completed"', '"stopped"', '"failed"', '"interrupted"', '"saved"', '"discarded"']) {
+  for (const v of ['"scheduled"', '{"running":"paused"}', '{"running":"waiting_for_camera"}', '{"running":"held"}', '{"running":"waiting"}', '{"running":"shooting"}', '"suspended"', '"completed"', '"stopped"', '"failed"', '"interrupted"', '"saved"', '"discarded"']) {
     assert.ok(values.has(v), `no path reaches ${v}`);
   }
 });
 
 S('on every path, replaying the log gives the live snapshot and the model state', async () => {
   for (const path of paths) {
+    const { input } = path;
     const store = openStore(':memory:');
     const log = new EventLog(store);
     const h = harness();
@@ -140,6 +169,7 @@ S('on every path, replaying the log gives the live snapshot and the model state'
 
 S('an actor restored from any logged prefix re-arms its deadline from context and ends like the live one', async () => {
   for (const path of paths) {
+    const { input } = path;
     const events = path.steps.map((s) => s.event as AnyEventObject);
     const whole = comparable(replay(sessionMachine, [{ type: 'xstate.init', input }, ...events.slice(1)])!);
     for (let k = 1; k < events.length; k++) {

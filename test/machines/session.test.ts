@@ -41,6 +41,8 @@ const slots = (facts: SessionFact[]) =>
     if (f.type === 'slots.skipped') return Array.from({ length: f.run.count }, (_, i) => [f.run.first.number + i, 'skipped']);
     return [];
   });
+/** An UNCONFIRMED press puts the session in waiting_for_camera; the camera answering again lets the grid go on. */
+const back = (mono: number): AnyEventObject => ({ type: 'CAMERA_BACK', at: WALL0 + mono, mono, wall: WALL0 + mono });
 const counts = (over: Partial<Record<'ok' | 'failed' | 'skipped' | 'unknown', number>>) => ({ ok: 0, failed: 0, skipped: 0, unknown: 0, ...over });
 const WALL0 = 1_700_000_000_000;
 
@@ -105,10 +107,21 @@ S('stop while waiting ends at once; stop while shooting waits for the frame in f
   const shooting = run([tick(10_000), { type: 'STOP', at: 5 }]);
   assert.equal(shooting.snapshot.value, { running: 'shooting' });
   assert.ok(shooting.snapshot.context.stopRequested);
-  assert.equal(shooting.facts.at(-1), { type: 'session.stop_requested', sessionId: ID, at: 5 }, 'every phone hears that it is stopping');
+  assert.equal(shooting.facts.at(-1), { type: 'session.stop_requested', sessionId: ID, at: 5, reason: 'user' }, 'every phone hears that it is stopping');
   const after = run([tick(10_000), { type: 'STOP', at: 5 }, done(10_001)]);
   assert.is(after.snapshot.value, 'stopped');
   assert.equal(shots(after.facts).map((s) => s.result), ['ok']);
+});
+
+S('a stop carries its reason into the request and the end', () => {
+  const battery = run([tick(10_000), { type: 'STOP', at: 5, reason: 'controller_battery' }, done(10_001)]);
+  assert.equal(battery.facts.find((f) => f.type === 'session.stop_requested'), { type: 'session.stop_requested', sessionId: ID, at: 5, reason: 'controller_battery' });
+  const ended = battery.facts.find((f) => f.type === 'session.ended');
+  assert.is(ended?.type === 'session.ended' && ended.reason, 'controller_battery');
+  assert.is(battery.snapshot.context.stopReason, 'controller_battery');
+  const waiting = run([{ type: 'STOP', at: 5, reason: 'controller_battery' }]);
+  const end = waiting.facts.at(-1);
+  assert.is(end?.type === 'session.ended' && end.reason, 'controller_battery');
 });
 
 S('a transient failure costs one frame; a fatal one fails the session', () => {
@@ -166,7 +179,7 @@ S('with fewer files than unsettled presses, a press cut off by a crash is likeli
   const { facts } = run(
     [
       tick(10_000), done(10_001, ['100CANON/IMG_0001.JPG']),
-      tick(11_000), failed(11_400, 'UNCONFIRMED'),
+      tick(11_000), failed(11_400, 'UNCONFIRMED'), back(11_401),
       tick(12_000), restarted(50, WALL0 + 2_100, WALL0 + 2_000),
       { type: 'CARD_FILES', at: 1, files: [{ path: '100CANON/IMG_0002.JPG', capturedAt: null }] },
     ],
@@ -179,7 +192,7 @@ S('files on the card that no slot can have made are orphans; files between logge
   const { facts } = run(
     [
       tick(10_000), done(10_001, ['100CANON/IMG_0001.JPG']),
-      tick(11_000), failed(11_400, 'UNCONFIRMED'),
+      tick(11_000), failed(11_400, 'UNCONFIRMED'), back(11_401),
       tick(12_000), done(12_001, ['100CANON/IMG_0003.JPG']),
       { type: 'CARD_FILES', at: 1, files: ['100CANON/IMG_0002.JPG', '100CANON/IMG_0003.JPG', '100CANON/IMG_0004.JPG'].map((path) => ({ path, capturedAt: null })) },
       { type: 'CARD_FILES', at: 2, files: ['100CANON/IMG_0004.JPG'].map((path) => ({ path, capturedAt: null })) },
@@ -203,6 +216,17 @@ S("a session that ended with an unsettled press still takes the card's word for 
   assert.equal(facts.at(-1), { type: 'shot.recovered', sessionId: ID, number: 1, was: 'failed', files: ['100CANON/IMG_0001.JPG'] });
 });
 
+S('a press the camera could not settle (UNCONFIRMED) stays failed, and the session waits for the camera', () => {
+  const { snapshot, facts } = run([tick(10_000), failed(10_400, 'UNCONFIRMED'), tick(12_000)], plan({ totalShots: 10 }));
+  assert.equal(snapshot.value, { running: 'waiting_for_camera' });
+  assert.equal(slots(facts), [[1, 'failed'], [2, 'skipped']], 'a held session wakes to record the slots that passed');
+  assert.equal(facts.find((f) => f.type === 'session.held'), { type: 'session.held', sessionId: ID, at: 10_400, reason: 'camera_offline', detail: { code: 'UNCONFIRMED', message: 'UNCONFIRMED' } });
+  const resumed = run([tick(10_000), failed(10_400, 'UNCONFIRMED'), back(12_600)], plan({ totalShots: 10 }));
+  assert.equal(slots(resumed.facts), [[1, 'failed'], [2, 'skipped'], [3, 'skipped']], 'slot 4 (13 000) is the first after the camera is back');
+  assert.equal(resumed.snapshot.value, { running: 'waiting' });
+  assert.is(resumed.snapshot.context.nextAt, 13_000);
+});
+
 S('a press that surely never reached the camera is never credited with a file', () => {
   const { facts } = run(
     [tick(10_000), failed(10_400, 'UNREACHABLE'), tick(11_000), failed(11_400, 'UNREACHABLE'), { type: 'CARD_FILES', at: 1, files: [{ path: '100CANON/IMG_0009.JPG', capturedAt: null }] }],
@@ -217,7 +241,7 @@ S('capture time (whole seconds, never before the press) rules out the slots plan
   // +2 000, so it cannot be slot 8's.
   const events = [
     tick(10_000), done(10_001, ['100CANON/IMG_0001.JPG']),
-    tick(10_500), failed(10_800, 'UNCONFIRMED'),
+    tick(10_500), failed(10_800, 'UNCONFIRMED'), back(10_801),
     tick(13_500), tick(13_501), failed(13_800, 'UNCONFIRMED'), // the first tick skips slots 3–7 as late
   ];
   const early = run([...events, { type: 'CARD_FILES', at: 1, files: [{ path: '100CANON/IMG_0002.JPG', capturedAt: WALL0 + 1_000 }] }], plan({ intervalMs: 500, totalShots: 20 }));

@@ -75,6 +75,9 @@ S('a finished session fills sessions and shots', ({ log, store }) => {
       first_file: '100CANON/IMG_0001.JPG',
       last_file: '100CANON/IMG_0001.JPG',
       last_seq: last.seq,
+      plan: JSON.stringify({ id: 's1', title: 'Night s1', intervalMs: 30000, totalShots: 3, stopCondition: 'stop-after', startedAt: t0 }),
+      stop_reason: null,
+      deleted_at: null,
     },
   ]);
 
@@ -134,6 +137,12 @@ S('session_report view reads like a report', ({ log, store }) => {
       started_ms: t0,
       ended_ms: endedAt,
       saved_ms: null,
+      stop_condition: 'stop-after',
+      stop_reason: null,
+      time_zone: null,
+      lateness_p99_ms: 12.5,
+      deleted_at: null,
+      deleted_ms: null,
     },
   ]);
 });
@@ -212,13 +221,23 @@ S('listReports and getReport return camelCase summaries', ({ log, store }) => {
     lastFile: '100CANON/IMG_0001.JPG',
     latenessP50Ms: 8.2,
     latenessMaxMs: 12.5,
+    latenessP99Ms: 12.5,
     error: null,
+    stopCondition: 'stop-after',
+    stopReason: null,
+    timeZone: null,
+    deletedAt: null,
   });
   assert.equal(getReportSummary(store, 's1'), summary);
   const report = getReport(store, 's1');
   assert.ok(report);
-  const { shots, orphanFiles, ...rest } = report;
+  const { shots, orphanFiles, plan, byReason, driftEndMs, timeline, cameraTimeline, ...rest } = report;
   assert.equal(rest, summary);
+  assert.equal(byReason, { ok: 1, failed: { SHUTTER_TIMEOUT: 1 }, skipped: { late: 1 }, unknown: 0 });
+  assert.is(driftEndMs, 12.5);
+  assert.is(plan?.intervalMs, 30_000);
+  assert.equal(cameraTimeline, [], 'no camera stream in this log');
+  assert.equal(timeline, [], 'this fixture logs under another stream name than session:<id>');
   assert.equal(shots, getSessionShots(store, 's1'));
   assert.equal(orphanFiles, []);
   assert.is(getReport(store, 'nope'), null);

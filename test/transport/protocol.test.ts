@@ -29,15 +29,36 @@ S('ids are echoed even when the message is refused', () => {
 S('start_intervalometer is normalised and validated per stop condition', () => {
   const ok = parseMessage('{"type":"start_intervalometer","data":{"interval":0.5,"shots":10}}');
   assert.ok(ok.ok);
-  if (ok.ok) assert.equal(ok.data, { intervalMs: 500, totalShots: 10, stopCondition: 'stop-after', title: null });
+  const rest = { startAt: null, stopAt: null, durationMs: null, timeZone: null, force: false, maxFailedInRow: null };
+  if (ok.ok) assert.equal(ok.data, { intervalMs: 500, totalShots: 10, stopCondition: 'stop-after', title: null, ...rest });
   const unlimited = parseMessage('{"type":"start_intervalometer_with_title","data":{"interval":30,"title":" Milky way "}}');
-  if (unlimited.ok) assert.equal(unlimited.data, { intervalMs: 30_000, totalShots: null, stopCondition: 'unlimited', title: 'Milky way' });
+  if (unlimited.ok) assert.equal(unlimited.data, { intervalMs: 30_000, totalShots: null, stopCondition: 'unlimited', title: 'Milky way', ...rest });
   else assert.unreachable('valid command refused');
   assert.is(code('{"type":"start_intervalometer","data":{"interval":1,"stopCondition":"stop-after"}}'), 'VALIDATION_ERROR');
   assert.is(code('{"type":"start_intervalometer","data":{"interval":1,"totalShots":2,"shots":3}}'), 'VALIDATION_ERROR');
   assert.is(code('{"type":"start_intervalometer","data":{"interval":0}}'), 'VALIDATION_ERROR');
   assert.is(code('{"type":"start_intervalometer","data":{"interval":"10"}}'), 'VALIDATION_ERROR');
   assert.is(code('{"type":"start_intervalometer","data":{"interval":1,"totalShots":1.5}}'), 'VALIDATION_ERROR');
+});
+
+S('a night: start and stop times in the client\'s zone, a duration, and one value per stop condition', () => {
+  const night = parseMessage(frame('start_intervalometer', { interval: 30, startAt: '23:40', stopAt: '05:10', timezone: 'Europe/Berlin' }));
+  if (night.ok) assert.equal(night.data, { intervalMs: 30_000, totalShots: null, stopCondition: 'stop-at', title: null, startAt: '23:40', stopAt: '05:10', durationMs: null, timeZone: 'Europe/Berlin', force: false, maxFailedInRow: null });
+  else assert.unreachable('valid command refused');
+  const hours = parseMessage(frame('start_intervalometer', { interval: 30, stopCondition: 'duration', duration: 10_800, startAt: '2026-10-24T23:40:00+02:00', force: true }));
+  if (hours.ok) assert.equal(hours.data, { intervalMs: 30_000, totalShots: null, stopCondition: 'duration', title: null, startAt: '2026-10-24T23:40:00+02:00', stopAt: null, durationMs: 10_800_000, timeZone: null, force: true, maxFailedInRow: null });
+  else assert.unreachable('valid command refused');
+  for (const data of [
+    { interval: 30, stopAt: '05:10' }, // "HH:MM" without its zone
+    { interval: 30, stopAt: '05:10', timezone: 'Mars/Olympus_Mons' },
+    { interval: 30, stopAt: '25:10', timezone: 'UTC' },
+    { interval: 30, stopAt: '2026-10-25T05:10:00' }, // ISO without offset
+    { interval: 30, stopCondition: 'stop-at' },
+    { interval: 30, stopCondition: 'duration', duration: 60, totalShots: 3 },
+    { interval: 30, stopCondition: 'unlimited', stopAt: '05:10', timezone: 'UTC' },
+  ]) {
+    assert.is(code(frame('start_intervalometer', data)), 'VALIDATION_ERROR', JSON.stringify(data));
+  }
 });
 
 const SID = '6f1c2b1e-8a3b-4c1d-9e2f-0a1b2c3d4e5f';
