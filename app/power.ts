@@ -44,13 +44,13 @@ export class Power {
       facts: (previous, next, event) => powerFacts(previous, next, event),
       onTransition: (t) => {
         for (const fact of t.recorded.facts) {
-          this.o.emit(powerFactBroadcast(fact, t.snapshot, this.o.port.kind));
+          this.o.emit(powerFactBroadcast(fact, t.snapshot));
           this.act((fact.data as PowerFact).alerts, t.snapshot.context.reading?.battery?.percent ?? null);
         }
       },
     });
     this.journal = journal;
-    this.actor = startJournaledActor(journal, { input: { limits: this.o.limits ?? DEFAULT_POWER_LIMITS } }, this.o.hooks);
+    this.actor = startJournaledActor(journal, { input: { limits: this.o.limits ?? DEFAULT_POWER_LIMITS, source: this.o.port.kind } }, this.o.hooks);
   }
 
   stop(): void {

@@ -95,7 +95,7 @@ export class TimeSync {
       foldFromLastStart: true,
       facts: (previous, next, event) => timeFacts(previous, next, event),
       onTransition: (t) => {
-        for (const fact of t.recorded.facts) this.o.emit(timeFactBroadcast(fact, t.snapshot, this.o.clock.mono()));
+        for (const fact of t.recorded.facts) this.o.emit(timeFactBroadcast(fact, t.snapshot));
         const pi = t.snapshot.context.pi;
         if (t.previous && (t.previous.value as { pi: string }).pi === 'stepping' && pi.lastStep) {
           // The schedule runs on the monotonic clock: a step moves only the wall-clock labels.
@@ -116,7 +116,7 @@ export class TimeSync {
   }
 
   view() {
-    return timeSyncView(this.journal?.snapshot ?? null, this.o.clock.mono());
+    return timeSyncView(this.journal?.snapshot ?? null);
   }
 
   /** A client connected: it is asked for its time at once. Returns the detach to call when it goes. */

@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { copyHistory } from './history.ts';
+import { buildMissedFacts, copyHistory } from './history.ts';
 import { cpuMs, rssMb, startBenchServer, type BenchServer, type BenchServerOptions } from './server.ts';
 import { summary } from './stats.ts';
 import { connectClient, connectClients, type BenchClient } from './ws.ts';
@@ -107,7 +107,29 @@ export async function fanout(shots: number): Promise<Measured> {
     clients.forEach((c) => c.close());
     const s = summary(delays);
     return { p50: s.p50, p99: s.p99, perClientKb };
-  }, CAMERA_APART);
+  }, { ...CAMERA_APART, extra: ['--max-clients', '128'] }); // above the default cap of 32
+}
+
+/**
+ * Resume of `missed` broadcasts: a client reconnects with `?since=` and the log holds `missed` facts it has not seen;
+ * from the upgrade to receipt of the last of them. Twice: the first folds the stream from the log, the second finds
+ * the fold cached (ten phones waking after the same nap).
+ */
+export async function resume(missed: number): Promise<Measured> {
+  const dir = freshDir();
+  const { since, last } = await buildMissedFacts(dir, missed);
+  return withServer(dir, async (server) => {
+    const times: number[] = [];
+    let received = 0;
+    for (let i = 0; i < 2; i++) {
+      const c = await connectClient(server.url, `?since=${since}`);
+      const done = await c.waitFor((m) => m.seq === last, 120_000);
+      times.push(done.receivedMono - c.openedMono);
+      received = c.messages.filter((m) => m.seq !== undefined && m.seq > since && m.seq <= last).length;
+      c.close();
+    }
+    return { coldMs: times[0]!, warmMs: times[1]!, complete: received === missed ? 1 : 0 };
+  });
 }
 
 /**

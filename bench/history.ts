@@ -19,7 +19,7 @@ interface Row {
 }
 
 /** Runs the real server for a few seconds (one camera connection, one 10-shot session) to get template rows. */
-async function templates(dir: string): Promise<void> {
+export async function templates(dir: string): Promise<void> {
   const server = await startBenchServer(dir);
   try {
     const [client] = await connectClients(server.url, 1);
@@ -106,4 +106,31 @@ export function historyDir(name: string): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * A log whose newest `missed` facts a resuming client has not seen: after a real template run, the camera stream goes
+ * on with copies of one of its events that produced a fact, each with its fact, as a status change would. Returns the
+ * seq of the last fact before them (the client's `since`) and the seq of the last one.
+ */
+export async function buildMissedFacts(dir: string, missed: number): Promise<{ since: number; last: number }> {
+  await templates(dir);
+  const db = new Database(join(dir, 'skylapse.db'));
+  const source = db
+    .prepare("SELECT e.type, e.data, e.state, e.machine_version AS machineVersion, f.type AS factType, f.data AS factData FROM events e JOIN facts f ON f.event_seq = e.seq WHERE e.stream = 'camera' AND e.type != 'xstate.init' ORDER BY e.seq DESC LIMIT 1")
+    .get() as { type: string; data: string; state: string; machineVersion: string; factType: string; factData: string };
+  const insertEvent = db.prepare("INSERT INTO events (stream, version, type, data, state, at, machine_version) VALUES ('camera', ?, ?, ?, ?, ?, ?) RETURNING seq").pluck();
+  const insertFact = db.prepare("INSERT INTO facts (event_seq, stream, type, data, at) VALUES (?, 'camera', ?, ?, ?) RETURNING seq").pluck();
+  const since = db.prepare('SELECT coalesce(max(seq), 0) FROM facts').pluck().get() as number;
+  let version = db.prepare("SELECT max(version) FROM events WHERE stream = 'camera'").pluck().get() as number;
+  let last = since;
+  const at = Date.now();
+  db.transaction(() => {
+    for (let i = 0; i < missed; i++) {
+      const seq = insertEvent.get(++version, source.type, source.data, source.state, at, source.machineVersion) as number;
+      last = insertFact.get(seq, source.factType, source.factData, at) as number;
+    }
+  })();
+  db.close();
+  return { since, last };
 }

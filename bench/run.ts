@@ -3,8 +3,8 @@
 //   npm run bench                     the default counts (about 10 minutes)
 //   npm run bench -- --full           the counts: 2,000 shots at 0.25 s and at 1 s (about 2 hours for 3 runs)
 //   npm run bench -- --json out.json  also writes the table as JSON, to compare runs
-//   npm run bench -- lateness startup only the named groups (lateness, append, startup, welcome, fanout, footprint,
-//                                     camera, time-sync)
+//   npm run bench -- lateness startup only the named groups (lateness, append, startup, welcome, fanout, resume,
+//                                     footprint, camera, time-sync)
 //   --runs N                          repetitions (default 3)
 // The server under test is the build (dist/, plain node), started per run in a fresh data directory on loopback.
 // Timings are measured here and never asserted by the tests.
@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { benchAppend } from './append.ts';
 import { cameraPath } from './camera-path.ts';
 import { cameraJobs } from './camera-jobs.ts';
-import { fanout, footprint, lateness, startup, timeSync, welcome } from './figures.ts';
+import { fanout, footprint, lateness, resume, startup, timeSync, welcome } from './figures.ts';
 import { buildHistory, historyDir } from './history.ts';
 
 const { values, positionals } = parseArgs({
@@ -123,6 +123,14 @@ if (wanted('fanout')) {
     record('broadcast append → receipt, 100 clients: p50', '', 'ms', null, f.p50!);
     record('broadcast append → receipt, 100 clients: p99', '≤ 20 ms', 'ms', le(20), f.p99!);
     record('memory per connected client (RSS)', '', 'KB', null, f.perClientKb!);
+  });
+}
+if (wanted('resume')) {
+  await repeat('resume', async () => {
+    const r = await resume(10_000);
+    if (!r.complete) throw new Error('a resume missed broadcasts');
+    record('resume of 10,000 missed broadcasts to caught up, cold', '', 'ms', null, r.coldMs!);
+    record('resume of 10,000 missed broadcasts to caught up, cached fold', '', 'ms', null, r.warmMs!);
   });
 }
 if (wanted('footprint')) {

@@ -57,8 +57,9 @@ export class BenchClient {
   }
 }
 
-export function connectClient(url: string): Promise<BenchClient> {
-  const ws = new WebSocket(url.replace(/^http/, 'ws') + '/ws');
+/** `query` is appended to /ws, e.g. `?since=42`. */
+export function connectClient(url: string, query = ''): Promise<BenchClient> {
+  const ws = new WebSocket(url.replace(/^http/, 'ws') + '/ws' + query);
   const client = new BenchClient(ws);
   return new Promise((resolve, reject) => {
     ws.once('error', reject);

@@ -14,7 +14,8 @@ import { acquireDataDirLock } from '../store/lock.ts';
 import { buildHttp } from '../transport/http.ts';
 import { pageUrls } from '../transport/page-urls.ts';
 import { CCAPI_ROOT } from '../transport/protocol-camera-address.ts';
-import { attachWebSocket } from '../transport/ws.ts';
+import type { Limits } from '../transport/limits.ts';
+import type { Tokens } from '../transport/roles.ts';
 
 export interface ServeOptions {
   port: number;
@@ -30,7 +31,12 @@ export interface ServeOptions {
   setClock: 'auto' | 'system' | 'dry-run';
   version: string;
   logger: Logger;
+  /** Operator and observer tokens; none means every client may do everything. */
+  tokens?: Tokens;
+  limits?: Partial<Limits>;
 }
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host);
 
 export async function serve(o: ServeOptions): Promise<{ port: number; close(): Promise<void> }> {
   const clock = systemClock;
@@ -94,22 +100,30 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
   });
   controller.start();
 
-  const app = await buildHttp({ controller, clock, logger, version: o.version });
-  const ws = attachWebSocket(app.server, { controller, clock, logger: logger.child({ component: 'ws' }) });
+  const tokens = o.tokens ?? {};
+  const insecure = !tokens.operator && !isLoopback(o.host);
+  const app = await buildHttp({ controller, store, log, clock, logger, version: o.version, tokens, limits: o.limits, insecure });
   await app.listen({ port: o.port, host: o.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
-  logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl, network: network.kind, clock: clockSetter.kind, power: power.kind }, 'listening');
-  // For the person at the terminal: where a phone on the Pi's network opens the page.
-  const urls = pageUrls(o.host, port);
-  logger.info({ urls }, `open the page on a phone at ${urls.join(' or ')}`);
+  logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl, network: network.kind, clock: clockSetter.kind, power: power.kind, auth: tokens.operator ? (tokens.observer ? 'operator+observer' : 'operator') : 'none' }, 'listening');
+  // The one line that carries a token: the links (or QR code) a phone opens, on every address a phone can use
+  // (transport/page-urls.ts). Never anywhere else.
+  const withToken = (token?: string) => pageUrls(o.host, port).map((u) => (token ? `${u}?token=${token}` : u));
+  const urls = withToken(tokens.operator);
+  logger.info({ url: urls[0], urls, ...(tokens.observer ? { observerUrl: withToken(tokens.observer)[0] } : {}) }, 'open the page');
+  if (insecure) {
+    logger.warn(
+      { host: o.host },
+      'NO TOKEN: anyone who can reach this address can start, stop or discard sessions; set --token (or SKYLAPSE_TOKEN), or listen on 127.0.0.1',
+    );
+  }
 
   return {
     port,
     /** A graceful stop: a session in progress finishes its frame and is logged as suspended, to resume at the next start. */
     async close() {
       await controller.stop();
-      ws.close();
       await app.close();
       store.close();
       await sim?.close();

@@ -7,18 +7,21 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import pkg from '../package.json' with { type: 'json' };
+import { TOKEN_PATTERN } from '../transport/roles.ts';
 
 const { version } = pkg;
 
 const usage = `skylapse ${version}
   skylapse serve [--port 3000] [--host 0.0.0.0] [--data ./data] [--camera sim|auto|<CCAPI base URL>] [--resume auto|ask]
                  [--network auto|sim|nmcli] [--set-clock auto|system|dry-run]
+                 [--token T] [--observer-token O] [--max-clients 32]
   skylapse sim [--port 8080] [--host 127.0.0.1] [--card FILE] [--profile r50|ver100-only] [--quirks a,b] [--https] [--write-ms 250]
   skylapse report list [--data ./data] [--json]
   skylapse report show <id> [--data ./data] [--json]
   skylapse report export <id> --format csv|json|md [--out FILE] [--data ./data]
   skylapse doctor [--data ./data] [--camera sim|auto|<CCAPI base URL>]
-Environment: PORT, HOST, SKYLAPSE_DATA, SKYLAPSE_CAMERA, SKYLAPSE_RESUME, SKYLAPSE_NETWORK, SKYLAPSE_SET_CLOCK, LOG_LEVEL.`;
+Environment: PORT, HOST, SKYLAPSE_DATA, SKYLAPSE_CAMERA, SKYLAPSE_RESUME, SKYLAPSE_TOKEN, SKYLAPSE_OBSERVER_TOKEN,
+  SKYLAPSE_MAX_CLIENTS, SKYLAPSE_NETWORK, SKYLAPSE_SET_CLOCK, LOG_LEVEL.`;
 
 /** A mistake on the command line: one line, the usage, exit 2. */
 function usageError(message: string): never {
@@ -59,9 +62,36 @@ function resume(value: string): 'auto' | 'ask' {
   usageError(`--resume must be auto or ask (got ${value})`);
 }
 
+// The message never repeats a token's value.
+function tokens(operator: string | undefined, observer: string | undefined): { operator?: string; observer?: string } {
+  for (const [flag, t] of [['--token', operator], ['--observer-token', observer]] as const) {
+    if (t !== undefined && !TOKEN_PATTERN.test(t)) usageError(`${flag} must be 8 to 128 characters of A-Z a-z 0-9 . _ ~ -`);
+  }
+  if (observer !== undefined && operator === undefined) usageError('--observer-token needs --token too');
+  if (observer !== undefined && observer === operator) usageError('--observer-token must differ from --token');
+  return { ...(operator ? { operator } : {}), ...(observer ? { observer } : {}) };
+}
+
+function count(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) usageError(`${flag} must be a whole number from 1 to 10000 (got ${value})`);
+  return n;
+}
+
 const data = { type: 'string' } as const;
 const commands = {
-  serve: { port: { type: 'string' }, host: { type: 'string' }, data, camera: { type: 'string' }, resume: { type: 'string' }, network: { type: 'string' }, 'set-clock': { type: 'string' } },
+  serve: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    data,
+    camera: { type: 'string' },
+    resume: { type: 'string' },
+    token: { type: 'string' },
+    'observer-token': { type: 'string' },
+    'max-clients': { type: 'string' },
+    network: { type: 'string' },
+    'set-clock': { type: 'string' },
+  },
   sim: { port: { type: 'string' }, host: { type: 'string' }, card: { type: 'string' }, profile: { type: 'string' }, quirks: { type: 'string' }, https: { type: 'boolean' }, 'write-ms': { type: 'string' } },
   report: { data, json: { type: 'boolean' }, format: { type: 'string' }, out: { type: 'string' } },
   doctor: { data, camera: { type: 'string' } },
@@ -115,6 +145,8 @@ async function main(argv: string[]): Promise<void> {
         resume: resume(values.resume ?? process.env.SKYLAPSE_RESUME ?? 'auto'),
         network: network(values.network ?? process.env.SKYLAPSE_NETWORK ?? 'auto'),
         setClock: setClock(values['set-clock'] ?? process.env.SKYLAPSE_SET_CLOCK ?? 'auto'),
+        tokens: tokens(values.token ?? (process.env.SKYLAPSE_TOKEN || undefined), values['observer-token'] ?? (process.env.SKYLAPSE_OBSERVER_TOKEN || undefined)),
+        limits: { maxClients: count('--max-clients', values['max-clients'] ?? process.env.SKYLAPSE_MAX_CLIENTS ?? '32') },
         version,
         logger: await logger(),
       };

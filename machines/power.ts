@@ -20,6 +20,8 @@ export const DEFAULT_POWER_LIMITS: PowerLimits = { warnPercent: 20, floorPercent
 
 export interface PowerContext {
   limits: PowerLimits;
+  /** Which adapter reads: `system` or its `fake` twin (the page says so). */
+  source: 'system' | 'fake';
   reading: PowerReading | null;
   at: number | null;
 }
@@ -47,7 +49,7 @@ export function powerAlerts(r: PowerReading | null, limits: PowerLimits): Set<Po
 
 export const powerMachine = setup({
   types: {
-    input: {} as { limits: PowerLimits },
+    input: {} as { limits: PowerLimits; source: 'system' | 'fake' },
     context: {} as PowerContext,
     events: {} as PowerEvent,
   },
@@ -59,7 +61,7 @@ export const powerMachine = setup({
   },
 }).createMachine({
   id: 'power',
-  context: ({ input }) => ({ limits: input.limits, reading: null, at: null }),
+  context: ({ input }) => ({ limits: input.limits, source: input.source, reading: null, at: null }),
   initial: 'watching',
   states: {
     watching: {

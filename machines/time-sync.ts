@@ -34,8 +34,9 @@ export interface PiClock {
   timezone: string | null;
   /** Wall time of the last accepted estimate or step. */
   lastSync: number | null;
-  /** Monotonic end of the current source's validity window. */
+  /** Monotonic end of the current source's validity window (the deadline), and its wall-clock label. */
   validUntil: number | null;
+  validUntilWall: number | null;
   /** The step the last estimate asked for, while it waits (a session shooting) or runs. */
   pendingStepMs: number | null;
   lastStep: { deltaMs: number; at: number } | null;
@@ -92,13 +93,14 @@ function accepts(ctx: TimeContext, e: E, synced: boolean): boolean {
 const needsStep = (e: E) => Math.abs(e.estimate?.offsetMs ?? 0) > Math.max(STEP_THRESHOLD_MS, (e.estimate?.delayMs ?? 0) / 2);
 
 /** The estimate as the Pi's current source, valid for its window from `mono`. */
-const fresh = (mono: number, est: Estimate): Partial<PiClock> => ({
+const fresh = (mono: number, wall: number, est: Estimate): Partial<PiClock> => ({
   source: est.source,
   sourceId: est.sourceId,
   offsetMs: est.offsetMs,
   delayMs: est.delayMs,
   timezone: est.timezone,
   validUntil: mono + VALIDITY_MS[est.source],
+  validUntilWall: wall + VALIDITY_MS[est.source],
   error: null,
 });
 
@@ -134,19 +136,19 @@ export const timeSyncMachine = setup({
   actions: {
     take: assign(({ context, event }) => {
       const e = event as { estimate: Estimate; mono: number; wall: number };
-      return { pi: { ...context.pi, ...fresh(e.mono, e.estimate), lastSync: e.wall, pendingStepMs: null } };
+      return { pi: { ...context.pi, ...fresh(e.mono, e.wall, e.estimate), lastSync: e.wall, pendingStepMs: null } };
     }),
     /** The step this estimate asks for: taken now (stepping) or later (a session shoots). */
     noteStep: assign(({ context, event }) => {
-      const e = event as { estimate: Estimate; mono: number };
-      return { pi: { ...context.pi, ...fresh(e.mono, e.estimate), pendingStepMs: e.estimate.offsetMs } };
+      const e = event as { estimate: Estimate; mono: number; wall: number };
+      return { pi: { ...context.pi, ...fresh(e.mono, e.wall, e.estimate), pendingStepMs: e.estimate.offsetMs } };
     }),
   },
 }).createMachine({
   id: 'time',
   type: 'parallel',
   context: {
-    pi: { source: null, sourceId: null, offsetMs: null, delayMs: null, timezone: null, lastSync: null, validUntil: null, pendingStepMs: null, lastStep: null, error: null },
+    pi: { source: null, sourceId: null, offsetMs: null, delayMs: null, timezone: null, lastSync: null, validUntil: null, validUntilWall: null, pendingStepMs: null, lastStep: null, error: null },
     camera: { offsetMs: null, lastSync: null, lastSyncMono: null, error: null },
   },
   states: {

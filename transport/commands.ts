@@ -6,7 +6,7 @@ import { cameraAddressHandlers } from './commands-camera-address.ts';
 import { cameraSettingsHandlers } from './commands-camera-settings.ts';
 import { sessionHandlers } from './commands-session.ts';
 import { cameraHandlers } from './commands-camera.ts';
-import type { CommandData, CommandType, StartIntervalometer } from './protocol.ts';
+import type { CommandData, CommandType, StartIntervalometer, transportCommandSchemas } from './protocol.ts';
 
 /** Who sent the command: time sync answers belong to one connection. */
 export interface Sender {
@@ -14,7 +14,9 @@ export interface Sender {
 }
 
 type Handler<T extends CommandType> = (c: Controller, data: CommandData<T>, now: number, from: Sender) => unknown;
-type Handlers = { [T in CommandType]: Handler<T> };
+/** Commands the controller answers; the connection's own (subscribe, resume, …) are answered by transport/ws.ts. */
+export type ControllerCommand = Exclude<CommandType, keyof typeof transportCommandSchemas>;
+type Handlers = { [T in ControllerCommand]: Handler<T> };
 
 const start = (c: Controller, data: StartIntervalometer) => c.startSession(data);
 
@@ -38,7 +40,7 @@ export const handlers: Handlers = {
   ...cameraHandlers,
 };
 
-export function runCommand<T extends CommandType>(c: Controller, type: T, data: unknown, now: number, from: Sender = { clientId: null }): Promise<unknown> {
+export function runCommand<T extends ControllerCommand>(c: Controller, type: T, data: unknown, now: number, from: Sender = { clientId: null }): Promise<unknown> {
   // `data` was parsed with commandSchemas[type] by parseMessage, so it has that command's shape.
   return Promise.resolve().then(() => (handlers[type] as Handler<T>)(c, data as CommandData<T>, now, from));
 }

@@ -23,6 +23,9 @@ export const ERROR_CODES = [
   'PREFLIGHT_FAILED',
   'INTERNAL_ERROR',
   'NETWORK_ERROR',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -40,6 +43,7 @@ export class ProtocolError extends Error {
 
 export const envelopeSchema = z.object({
   type: z.string().min(1).max(64),
+  // An id that does not survive JSON (1e400 parses to Infinity and would be echoed as null) is refused.
   id: z.union([z.string().max(128), z.number().finite()]).optional(),
   data: z.unknown().optional(),
 });
@@ -116,6 +120,22 @@ const startIntervalometer = z
   });
 export type StartIntervalometer = z.output<typeof startIntervalometer>;
 
+/** Client-side channels a broadcast travels on (`subscribe`/`unsubscribe`). */
+export const CHANNELS = ['camera', 'session', 'reports', 'network', 'time', 'system'] as const;
+export type Channel = (typeof CHANNELS)[number];
+const channelList = z.array(z.enum(CHANNELS)).min(1).max(CHANNELS.length);
+const seq = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** Commands of the connection itself (transport/ws.ts), not of the controller. */
+export const transportCommandSchemas = {
+  subscribe: z.object({ channels: channelList }).strict(),
+  unsubscribe: z.object({ channels: channelList }).strict(),
+  /** Replays every broadcast after `since` on this connection, then goes on live (the same as `/ws?since=`). */
+  resume: z.object({ since: seq }).strict(),
+  /** A page of broadcasts rebuilt from the log, after `sinceSeq`. */
+  get_events: z.object({ sinceSeq: seq, limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+} as const;
+
 /** Commands and the schema of their `data`. */
 export const commandSchemas = {
   get_camera_status: empty,
@@ -144,13 +164,14 @@ export const commandSchemas = {
   delete_timelapse_report: z.object({ id: reportId }).strict(),
   restore_timelapse_report: z.object({ id: reportId }).strict(),
   ...cameraCommandSchemas,
+  ...transportCommandSchemas,
 } as const;
 export type CommandType = keyof typeof commandSchemas;
 export type CommandData<T extends CommandType> = z.output<(typeof commandSchemas)[T]>;
 export const COMMANDS = Object.keys(commandSchemas) as CommandType[];
 
 /** Server → client message types that are not broadcasts. */
-export const REPLY_TYPES = ['welcome', 'operation_result', 'error', 'time-sync-request'] as const;
+export const REPLY_TYPES = ['welcome', 'operation_result', 'error', 'notice', 'time-sync-request'] as const;
 
 /**
  * Broadcasts; each one tells one stored fact, whose global position is its `seq` (strictly increasing). One logged
@@ -210,7 +231,7 @@ export function parseMessage(raw: string): Parsed {
     const id = (json as { id?: unknown } | null)?.id;
     return {
       ok: false,
-      id: typeof id === 'string' || typeof id === 'number' ? id : undefined,
+      id: typeof id === 'string' || Number.isFinite(id) ? (id as string | number) : undefined,
       error: new ProtocolError('INVALID_MESSAGE', 'Message must be an object {type, id?, data?}', { issues: issues(envelope.error) }),
     };
   }

@@ -8,7 +8,7 @@ import type { Broadcast } from './protocol.ts';
 export function powerView(s: SnapshotFrom<PowerMachine> | null, source: 'system' | 'fake') {
   const r = s?.context.reading ?? null;
   return {
-    source,
+    source: s?.context.source ?? source,
     /** Wall time of the reading shown, or null before the first. */
     at: s?.context.at ?? null,
     temperatureC: r?.temperatureC ?? null,
@@ -20,7 +20,7 @@ export function powerView(s: SnapshotFrom<PowerMachine> | null, source: 'system'
 }
 export type PowerView = ReturnType<typeof powerView>;
 
-export function powerFactBroadcast(fact: RecordedFact, snapshot: SnapshotFrom<PowerMachine>, source: 'system' | 'fake'): Broadcast {
+export function powerFactBroadcast(fact: RecordedFact, snapshot: SnapshotFrom<PowerMachine>): Broadcast {
   const f = fact.data as PowerFact;
-  return { type: 'power_status', seq: fact.seq, timestamp: new Date(fact.at).toISOString(), data: { power: powerView(snapshot, source), alerts: f.alerts } };
+  return { type: 'power_status', seq: fact.seq, timestamp: new Date(fact.at).toISOString(), data: { power: powerView(snapshot, snapshot.context.source), alerts: f.alerts } };
 }

@@ -6,8 +6,8 @@ import type { TimeSyncMachine } from '../machines/time-sync.ts';
 import type { RecordedFact } from '../store/event-log.ts';
 import type { Broadcast } from './protocol.ts';
 
-export function timeSyncView(s: SnapshotFrom<TimeSyncMachine> | null, nowMono: number) {
-  if (!s) return { pi: { state: 'starting', synchronized: false, source: null, offsetMs: null, delayMs: null, reliability: null, lastSync: null, timezone: null, validForMs: null, pendingStepMs: null, lastStep: null, error: null }, camera: { state: 'idle', synchronized: false, offsetMs: null, lastSync: null, error: null } };
+export function timeSyncView(s: SnapshotFrom<TimeSyncMachine> | null) {
+  if (!s) return { pi: { state: 'starting', synchronized: false, source: null, offsetMs: null, delayMs: null, reliability: null, lastSync: null, timezone: null, validUntil: null, pendingStepMs: null, lastStep: null, error: null }, camera: { state: 'idle', synchronized: false, offsetMs: null, lastSync: null, error: null } };
   const { pi, camera } = s.context;
   const value = s.value as { pi: string; camera: string };
   return {
@@ -20,8 +20,8 @@ export function timeSyncView(s: SnapshotFrom<TimeSyncMachine> | null, nowMono: n
       reliability: pi.source && pi.delayMs !== null ? reliabilityOf(pi.source, pi.delayMs) : null,
       lastSync: pi.lastSync,
       timezone: pi.timezone,
-      /** How much longer the source stands without a fresh reading. */
-      validForMs: value.pi === 'synced' && pi.validUntil !== null ? Math.max(0, Math.round(pi.validUntil - nowMono)) : null,
+      /** Wall time until which the source stands without a fresh reading (while synced). */
+      validUntil: value.pi === 'synced' ? pi.validUntilWall : null,
       pendingStepMs: pi.pendingStepMs,
       lastStep: pi.lastStep,
       error: pi.error,
@@ -37,7 +37,7 @@ export function timeSyncView(s: SnapshotFrom<TimeSyncMachine> | null, nowMono: n
 }
 export type TimeSyncView = ReturnType<typeof timeSyncView>;
 
-export function timeFactBroadcast(fact: RecordedFact, snapshot: SnapshotFrom<TimeSyncMachine>, nowMono: number): Broadcast {
+export function timeFactBroadcast(fact: RecordedFact, snapshot: SnapshotFrom<TimeSyncMachine>): Broadcast {
   const f = fact.data as TimeFact;
-  return { type: 'time_sync_status', seq: fact.seq, timestamp: new Date(fact.at).toISOString(), data: { ...timeSyncView(snapshot, nowMono), changes: f.changes, stepMs: f.stepMs } };
+  return { type: 'time_sync_status', seq: fact.seq, timestamp: new Date(fact.at).toISOString(), data: { ...timeSyncView(snapshot), changes: f.changes, stepMs: f.stepMs } };
 }

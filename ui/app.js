@@ -20,9 +20,27 @@ const ui = { busy: new Set(), fieldErrors: {}, draftInterval: null, stopSentFor:
 const url = new URL('/ws', location.href);
 url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
 
+/** The token from the link the server printed (`/?token=…`): kept on this phone, then taken out of the address bar. */
+function pageToken() {
+  const here = new URL(location.href);
+  const fromUrl = here.searchParams.get('token');
+  if (fromUrl) {
+    localStorage.setItem('skylapse.token', fromUrl);
+    here.searchParams.delete('token');
+    history.replaceState(null, '', here.href);
+  }
+  return fromUrl ?? localStorage.getItem('skylapse.token');
+}
+
 const conn = createConnection({
   url: url.href,
-  onMessage: dispatch,
+  token: pageToken(),
+  lastSeq: () => state.lastSeq,
+  onMessage: (msg) => {
+    if (msg.type === 'notice') return toast(msg.data?.level === 'error' ? 'error' : msg.data?.level === 'warn' ? 'warn' : 'info', 'Operator', msg.data?.message ?? '');
+    if (msg.type === 'welcome' && msg.data?.insecure) toast('warn', 'No password', 'Anyone on this network can control the camera: start the server with --token');
+    dispatch(msg);
+  },
   onStatus: (status) => {
     if (status.phase !== 'open') dispatch({ type: 'connection_lost' });
     else ui.downHidden = false; // the next outage shows its screen again

@@ -20,6 +20,8 @@ export declare function createConnection(o: {
   onMessage: (msg: { type: string; [k: string]: unknown }) => void;
   onStatus: (status: ConnectionStatus) => void;
   onProtocolError: (error: { code: string; message: string; details?: Record<string, unknown> }) => void;
+  token?: string | null;
+  lastSeq?: () => number | null;
 }): {
   start(): void;
   request(type: string, data?: unknown, opts?: { timeoutMs?: number }): Promise<unknown>;

@@ -6,6 +6,8 @@ export const BACKOFF_MAX_MS = 10_000;
 export const PING_EVERY_MS = 15_000;
 export const PING_TIMEOUT_MS = 10_000;
 const CONNECT_TIMEOUT_MS = 10_000;
+const SUBPROTOCOL = 'skylapse';
+const UNAUTHORIZED = 4001;
 const REQUEST_TIMEOUT_MS = 120_000; // a test photo may wait out a long exposure
 
 /** Delay before reconnect attempt `attempt` (0-based): 0.5 s doubling to 10 s, uniformly jittered in [half, full]. */
@@ -31,8 +33,10 @@ export class RequestError extends Error {
  * @param {(msg: object) => void} o.onMessage welcome and broadcasts
  * @param {(status: object) => void} o.onStatus `{phase: 'connecting'|'open'|'waiting', attempt, retryAt, reason}`
  * @param {(error: {code, message, details?}) => void} o.onProtocolError an `error` no pending request claims
+ * @param {string | null} [o.token] offered as the `skylapse.token.<token>` subprotocol (docs/protocol.md, Access)
+ * @param {() => number | null} [o.lastSeq] the seq of the last broadcast applied: a reconnect resumes from it
  */
-export function createConnection({ url, onMessage, onStatus, onProtocolError }) {
+export function createConnection({ url, onMessage, onStatus, onProtocolError, token = null, lastSeq = () => null }) {
   let ws = null;
   let attempt = 0;
   let nextId = 1;
@@ -54,7 +58,11 @@ export function createConnection({ url, onMessage, onStatus, onProtocolError }) 
     setStatus({ phase: 'connecting', retryAt: null });
     let sock;
     try {
-      sock = new WebSocket(url);
+      // Resume from the last applied broadcast: the server replays what was missed, then goes live.
+      const since = lastSeq();
+      const target = new URL(url);
+      if (Number.isInteger(since)) target.searchParams.set('since', String(since));
+      sock = new WebSocket(target.href, token ? [SUBPROTOCOL, `${SUBPROTOCOL}.token.${token}`] : undefined);
     } catch (e) {
       drop(`cannot open ${url}: ${e.message}`);
       return;
@@ -69,7 +77,7 @@ export function createConnection({ url, onMessage, onStatus, onProtocolError }) 
     };
     sock.onmessage = (ev) => sock === ws && receive(ev.data);
     sock.onerror = () => sock === ws && drop('connection error');
-    sock.onclose = (ev) => sock === ws && drop(`connection closed, code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''}`);
+    sock.onclose = (ev) => sock === ws && drop(ev.code === UNAUTHORIZED ? 'the controller refused this page\'s token (open the link it printed at start)' : `connection closed, code ${ev.code}${ev.reason ? `: ${ev.reason}` : ''}`);
   }
 
   /** Forgets the socket at once (a dead link may take minutes to report its close), fails what waited on it, retries. */

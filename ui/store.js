@@ -98,6 +98,11 @@ export function reduce(state, msg, now = Date.now()) {
 }
 
 function welcome(state, d, now) {
+  // A resumed connection carries no state: what this page holds stays, and the missed broadcasts follow in order.
+  if (d.resumed === true && state.lastSeq !== null && d.seq === state.lastSeq) {
+    const next = { ...state, live: true, syncedAt: now, clientId: d.clientId ?? null, clockOffsetMs: Number.isFinite(d.serverTime) ? d.serverTime - now : 0 };
+    return log(next, { at: now, level: 'info', text: 'Reconnected; catching up on what was missed' });
+  }
   const s = d.state ?? {};
   const session = s.intervalometer ?? null;
   const seq = typeof d.seq === 'number' ? d.seq : typeof s.seq === 'number' ? s.seq : null;
@@ -319,7 +324,7 @@ export function describe(state, type, d) {
     case 'test_photo_progress':
       return { level: 'info', text: `Test photo: ${d.testPhoto?.stage?.replace('_', ' ') ?? 'in progress'}`, key: 'test_photo' };
     case 'test_photo_failed':
-      return { level: 'error', text: `Test photo failed: ${errText(d.error)}` };
+      return { level: 'error', text: `Test photo failed: ${said(d.error, cam?.baseUrl)}`, detail: detailOf(d.error) };
     case 'liveview_changed':
       return { level: 'info', text: `Live view ${d.on ? 'on' : `off (${d.reason})`}`, key: 'liveview' };
     case 'shutter_released':
@@ -381,7 +386,7 @@ export function describe(state, type, d) {
       return { level: 'warn', text: `Resumed ${titleOf(s)}: ${resumeText({ gapMs: d.gapMs, skipped, reanchored: d.reanchored })}` };
     }
     case 'intervalometer_held':
-      return { level: 'warn', text: `Holding ${titleOf(s)}: ${skipReasonText(d.reason)}${d.detail ? ` (${errText(d.detail)})` : ''}; slots pass unshot` };
+      return { level: 'warn', text: `Holding ${titleOf(s)}: ${skipReasonText(d.reason)}${d.detail ? ` (${said(d.detail, cam?.baseUrl)})` : ''}; slots pass unshot`, detail: detailOf(d.detail) };
     case 'intervalometer_hold_ended':
       return { level: 'info', text: `Shooting again after ${formatDuration(d.heldMs ?? 0)} (${skipReasonText(d.reason)}, ${d.skipped ?? 0} skipped)` };
     case 'intervalometer_completed':

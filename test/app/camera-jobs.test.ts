@@ -90,7 +90,7 @@ S('a test photo: logged through the camera machine, preview kept and served over
     assert.ok(stages.includes('downloading'));
     assert.is(r.heard.filter((b) => b.type === 'photo_taken').length, 1);
 
-    const app = await buildHttp({ controller: r.controller, clock: systemClock, logger, version: 'test' });
+    const app = await buildHttp({ controller: r.controller, store: r.store, log: r.log, clock: systemClock, logger, version: 'test' });
     const image = await app.inject({ method: 'GET', url: photo.preview!.url });
     assert.is(image.statusCode, 200);
     assert.is(image.headers['content-type'], 'image/jpeg');

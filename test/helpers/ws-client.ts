@@ -22,8 +22,10 @@ export class Client {
     });
   }
 
-  static connect(url: string): Promise<Client> {
-    const ws = new WebSocket(url.replace(/^http/, 'ws') + '/ws');
+  /** `query` is appended to /ws (e.g. `?since=4`); `token` is offered as the page offers it, as a subprotocol. */
+  static connect(url: string, o: { query?: string; token?: string; headers?: Record<string, string> } = {}): Promise<Client> {
+    const protocols = o.token === undefined ? undefined : ['skylapse', `skylapse.token.${o.token}`];
+    const ws = new WebSocket(url.replace(/^http/, 'ws') + '/ws' + (o.query ?? ''), protocols, { headers: o.headers });
     const client = new Client(ws);
     return new Promise((resolve, reject) => {
       ws.once('error', reject);

@@ -29,7 +29,7 @@ S('ids are echoed even when the message is refused', () => {
 S('start_intervalometer is normalised and validated per stop condition', () => {
   const ok = parseMessage('{"type":"start_intervalometer","data":{"interval":0.5,"shots":10}}');
   assert.ok(ok.ok);
-  const rest = { startAt: null, stopAt: null, durationMs: null, timeZone: null, force: false, maxFailedInRow: null };
+  const rest = { startAt: null, stopAt: null, durationMs: null, timeZone: null, force: false, maxFailedInRow: null, bulbSeconds: null };
   if (ok.ok) assert.equal(ok.data, { intervalMs: 500, totalShots: 10, stopCondition: 'stop-after', title: null, ...rest });
   const unlimited = parseMessage('{"type":"start_intervalometer_with_title","data":{"interval":30,"title":" Milky way "}}');
   if (unlimited.ok) assert.equal(unlimited.data, { intervalMs: 30_000, totalShots: null, stopCondition: 'unlimited', title: 'Milky way', ...rest });
@@ -43,10 +43,10 @@ S('start_intervalometer is normalised and validated per stop condition', () => {
 
 S('a night: start and stop times in the client\'s zone, a duration, and one value per stop condition', () => {
   const night = parseMessage(frame('start_intervalometer', { interval: 30, startAt: '23:40', stopAt: '05:10', timezone: 'Europe/Berlin' }));
-  if (night.ok) assert.equal(night.data, { intervalMs: 30_000, totalShots: null, stopCondition: 'stop-at', title: null, startAt: '23:40', stopAt: '05:10', durationMs: null, timeZone: 'Europe/Berlin', force: false, maxFailedInRow: null });
+  if (night.ok) assert.equal(night.data, { intervalMs: 30_000, totalShots: null, stopCondition: 'stop-at', title: null, startAt: '23:40', stopAt: '05:10', durationMs: null, timeZone: 'Europe/Berlin', force: false, maxFailedInRow: null, bulbSeconds: null });
   else assert.unreachable('valid command refused');
   const hours = parseMessage(frame('start_intervalometer', { interval: 30, stopCondition: 'duration', duration: 10_800, startAt: '2026-10-24T23:40:00+02:00', force: true }));
-  if (hours.ok) assert.equal(hours.data, { intervalMs: 30_000, totalShots: null, stopCondition: 'duration', title: null, startAt: '2026-10-24T23:40:00+02:00', stopAt: null, durationMs: 10_800_000, timeZone: null, force: true, maxFailedInRow: null });
+  if (hours.ok) assert.equal(hours.data, { intervalMs: 30_000, totalShots: null, stopCondition: 'duration', title: null, startAt: '2026-10-24T23:40:00+02:00', stopAt: null, durationMs: 10_800_000, timeZone: null, force: true, maxFailedInRow: null, bulbSeconds: null });
   else assert.unreachable('valid command refused');
   for (const data of [
     { interval: 30, stopAt: '05:10' }, // "HH:MM" without its zone
