@@ -1,6 +1,6 @@
 // The WiFi link as a phone drives it, against `skylapse serve --network sim`: scan, a wrong password, a join,
-// the guard that refuses network changes while a session shoots (every guarded command, unless forced), an AP
-// change whose passphrase reaches neither the wire, the log nor the database.
+// the guard that refuses network changes while a session shoots (every guarded command, over the WebSocket and REST,
+// unless forced), an AP change whose passphrase reaches neither the wire, the log nor the database.
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,6 +66,12 @@ S('while a session shoots, every guarded network command is refused unless force
     const reply = await c.request(type, data);
     assert.is(reply.type, 'error', type);
     assert.is(reply.data.code, 'SESSION_ACTIVE', type);
+  }
+  // The same guard over REST: one command path.
+  for (const [type, data] of guarded) {
+    const r = await fetch(`${server!.url}/api/commands/${type}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(data) });
+    const body = (await r.json()) as { code?: string; data?: { code?: string } };
+    assert.is(body.code ?? body.data?.code, 'SESSION_ACTIVE', `REST ${type}: ${JSON.stringify(body)}`);
   }
   // Reading and scanning never disturb the link: allowed.
   assert.is((await c.request('get_network_status')).type, 'operation_result');
