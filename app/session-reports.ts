@@ -4,7 +4,7 @@ import type { Clock } from '../machines/clock.ts';
 import { REPORT_EDITS_MACHINE_VERSION, reportEditsMachine, type ReportEditEvent, type ReportEditsMachine, type ReportFact } from '../machines/report-edits.ts';
 import { INIT_EVENT } from '../machines/replay.ts';
 import type { Store } from '../store/db.ts';
-import type { EventLog } from '../store/event-log.ts';
+import type { EventLog, RecordedFact } from '../store/event-log.ts';
 import { JournaledStream } from '../store/journal.ts';
 import { projectReportFacts } from '../store/projections.ts';
 import { getReport, getReportSummary, listReports } from '../store/reports.ts';
@@ -66,10 +66,8 @@ export class SessionReports {
         project: projectReportFacts,
         onTransition: (t) => {
           for (const fact of t.recorded.facts) {
-            const f = fact.data as ReportFact;
-            if (!('sessionId' in f)) continue;
-            const report = getReportSummary(this.store, f.sessionId, { includeDeleted: true });
-            this.broadcast({ type: 'report_updated', seq: fact.seq, timestamp: new Date(fact.at).toISOString(), data: { sessionId: f.sessionId, change: f.type.slice(7), report } });
+            const b = reportFactBroadcast(fact, this.store);
+            if (b) this.broadcast(b);
           }
         },
       });
@@ -77,4 +75,12 @@ export class SessionReports {
     }
     return this.journal;
   }
+}
+
+/** A `reports` stream fact as its `report_updated` broadcast (live, and when a resume rebuilds it); the report as it is now. */
+export function reportFactBroadcast(fact: RecordedFact, store: Store): Broadcast | undefined {
+  const f = fact.data as ReportFact;
+  if (!('sessionId' in f)) return undefined;
+  const report = getReportSummary(store, f.sessionId, { includeDeleted: true });
+  return { type: 'report_updated', seq: fact.seq, timestamp: new Date(fact.at).toISOString(), data: { sessionId: f.sessionId, change: f.type.slice(7), report } };
 }

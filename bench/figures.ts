@@ -63,8 +63,14 @@ export async function lateness(intervalS: number, shots: number): Promise<Measur
       drift: last.plannedMono - first.plannedMono - (last.number - first.number) * intervalS * 1000,
       missed: shots - ok.length,
     };
-  }, CAMERA_APART);
+  }, { ...CAMERA_APART, simArgs: ['--write-ms', String(simWriteMs(intervalS))] });
 }
+
+/**
+ * The simulated camera's card write time for a bench at `intervalS`: an R50's 250 ms JPEG write, or less when the
+ * interval is faster than an R50 can shoot, so that every slot can be taken and the figure is the controller's timing.
+ */
+const simWriteMs = (intervalS: number) => Math.min(250, Math.round(intervalS * 1000 * 0.4));
 
 /** Spawn to the first answered GET /health, and RSS once settled, with an empty log or a copy of a history. */
 export async function startup(history: string | null): Promise<Measured> {

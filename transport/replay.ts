@@ -2,7 +2,11 @@
 // produced it, folded through the same pure transition() as live (replay is the law), so a replayed broadcast is the
 // one that was sent live. Folds yield to the event loop now and then: a resume must not delay a shutter press.
 import type { AnyStateMachine, SnapshotFrom } from 'xstate';
+import { CAMERA_SETTINGS_STREAM, cameraSettingsBroadcast } from '../app/camera-settings.ts';
+import { reportFactBroadcast } from '../app/session-reports.ts';
 import { cameraMachine } from '../machines/camera.ts';
+import { cameraSettingsMachine, type CameraSettingsFact } from '../machines/camera-settings.ts';
+import { reportEditsMachine } from '../machines/report-edits.ts';
 import { INIT_EVENT, step } from '../machines/replay.ts';
 import { sessionMachine } from '../machines/session.ts';
 import { powerMachine } from '../machines/power.ts';
@@ -38,6 +42,14 @@ const renderers: { matches: (stream: string) => boolean; renderer: Renderer }[] 
       render: (f, snap, store) =>
         sessionFactBroadcast(f, snap as Parameters<typeof sessionFactBroadcast>[1], { report: () => getReportSummary(store, f.stream.slice('session:'.length)) }),
     },
+  },
+  {
+    matches: (s) => s === CAMERA_SETTINGS_STREAM,
+    renderer: { machine: cameraSettingsMachine, render: (f) => cameraSettingsBroadcast(f.seq, f.at, f.data as CameraSettingsFact) },
+  },
+  {
+    matches: (s) => s === 'reports',
+    renderer: { machine: reportEditsMachine, render: (f, _snap, store) => reportFactBroadcast(f, store) },
   },
   { matches: (s) => s === 'network', renderer: { machine: wifiMachine, render: (f, snap) => networkFactBroadcast(f, snap as Parameters<typeof networkFactBroadcast>[1]) } },
   { matches: (s) => s === 'time', renderer: { machine: timeSyncMachine, render: (f, snap) => timeFactBroadcast(f, snap as Parameters<typeof timeFactBroadcast>[1]) } },

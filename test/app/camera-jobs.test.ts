@@ -98,7 +98,7 @@ S('a test photo: logged through the camera machine, preview kept and served over
     for (const url of ['/api/test-photos/..%2Fskylapse.db', '/api/test-photos/%2e%2e%2f%2e%2e%2fetc%2fpasswd', '/api/test-photos/x.jpg', `/api/test-photos/${photo.id}.jpg.part`]) {
       const res = await app.inject({ method: 'GET', url });
       assert.is(res.statusCode, 404, url);
-      assert.is(JSON.parse(res.body).data.code, 'NOT_FOUND');
+      assert.is(JSON.parse(res.body).code, 'NOT_FOUND');
     }
     await app.close();
   } finally {

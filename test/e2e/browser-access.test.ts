@@ -38,7 +38,7 @@ if (!existsSync(CHROMIUM)) {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const connected = () => document.querySelector('#link')?.textContent === 'Connected';
+  const connected = () => document.querySelector('#link')?.textContent === 'Controller up';
 
   S('the printed link opens the page; an observer sees, and is not offered a start', async () => {
     const line = server!.logs.find((l) => l.msg === 'open the page')!;
@@ -76,7 +76,7 @@ if (!existsSync(CHROMIUM)) {
     const shots = () => page.evaluate(() => Number.parseInt(document.querySelector('#session-shots')?.textContent ?? '0', 10));
     await page.waitForFunction(() => Number.parseInt(document.querySelector('#session-shots')?.textContent ?? '0', 10) >= 2, null, { timeout: 15_000 });
     await context.setOffline(true);
-    await page.waitForFunction(() => document.querySelector('#link')?.textContent !== 'Connected', null, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('#link')?.textContent !== 'Controller up', null, { timeout: 30_000 });
     const asleep = await shots();
     await context.setOffline(false);
     await page.waitForFunction(connected, null, { timeout: 30_000 });

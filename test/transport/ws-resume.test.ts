@@ -24,7 +24,7 @@ S('a client that slept gets exactly what it missed, as it was sent live, then li
   await watcher.waitFor((m) => m.type === 'welcome');
   const sleeper = await Client.connect(h.url);
   const first = await sleeper.waitFor((m) => m.type === 'welcome');
-  const started = await watcher.request('start_intervalometer', { interval: 0.15, totalShots: 24, title: 'resume' });
+  const started = await watcher.request('start_intervalometer', { interval: 0.15, totalShots: 24, title: 'resume', force: true });
   assert.is(started.type, 'operation_result', JSON.stringify(started.data));
   await sleeper.waitFor((m) => m.type === 'photo_taken' && m.data.shot?.number === 3, 'shot 3');
   sleeper.close();
@@ -76,7 +76,7 @@ S('channels: every one by default; unsubscribed broadcasts are neither sent live
   assert.is((await c.request('subscribe', { channels: ['weather'] })).data.code, 'VALIDATION_ERROR');
   const control = await Client.connect(h.url);
   await control.waitFor((m) => m.type === 'welcome');
-  await control.request('start_intervalometer', { interval: 0.15, totalShots: 2 });
+  await control.request('start_intervalometer', { interval: 0.15, totalShots: 2, force: true });
   await control.waitFor(ended, 'end');
   await c.request('resume', { since: 0 });
   const lastCamera = h.log.readFacts(0).filter((f) => f.stream === 'camera').at(-1)!.seq;
