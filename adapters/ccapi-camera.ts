@@ -479,7 +479,7 @@ export class CcapiCamera implements CameraPort {
     const tv = typeof tvValue === 'string' ? tvValue : null;
     return {
       battery,
-      storage: first ? { name: first.name, spaceBytes: first.spacesize, maxBytes: first.maxsize, contents: first.contentsnumber } : null,
+      storage: first ? { name: first.name, spaceBytes: first.spacesize, maxBytes: first.maxsize, contents: first.contentsnumber, shotsLeft: first.remainingshots } : null,
       temperature,
       tv,
       tvSeconds: tv === null ? null : parseTv(tv),

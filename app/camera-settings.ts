@@ -100,6 +100,11 @@ export class CameraSettingsFeature {
     this.unsubscribe?.();
   }
 
+  /** The camera's clock minus the Pi's at the last reading, ms; null before one. */
+  lastClockOffsetMs(): number | null {
+    return this.journal?.snapshot?.context.clock?.offsetMs ?? null;
+  }
+
   async getSettings() {
     const controls = this.controls();
     let settings: Record<string, SettingReading>;

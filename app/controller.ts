@@ -18,7 +18,7 @@ import type { Store } from '../store/db.ts';
 import type { EventLog } from '../store/event-log.ts';
 import { JournaledStream, startJournaledActor, type Transition } from '../store/journal.ts';
 import { projectSessionFacts } from '../store/projections.ts';
-import { getReportSummary, getSessionShots, openSessions } from '../store/reports.ts';
+import { cameraTimeline, getReportSummary, getSessionShots, openSessions } from '../store/reports.ts';
 import { Network } from './network.ts';
 import { TimeSync } from './time-sync.ts';
 import { Power } from './power.ts';
@@ -28,7 +28,7 @@ import { DryRunClockSetter, type ClockSetter } from '../adapters/time/clock-sett
 import { SimulatedNetwork } from '../adapters/network/sim.ts';
 import { FakePower } from '../adapters/power/fake.ts';
 import { ProtocolError, type Broadcast, type StartIntervalometer } from '../transport/protocol.ts';
-import { preflight } from './preflight.ts';
+import { batteryMsPerLevel, preflight } from './preflight.ts';
 import { planWindow, ScheduleError } from './schedule.ts';
 import { SessionReports } from './session-reports.ts';
 import { cameraFactBroadcast, cameraView, sessionFactBroadcast, sessionView, unsavedSessionView } from '../transport/views.ts';
@@ -41,6 +41,8 @@ export type ResumePolicy = 'auto' | 'ask';
 
 /** How far ahead of the start command slot 0 is planned (bench: the start's own work took 7–15 ms here, more on SD). */
 const FIRST_SLOT_LEAD_MS = 100;
+/** How far back the camera's battery readings are read to see how fast it drains. */
+const BATTERY_LOOKBACK_MS = 12 * 3_600_000;
 /** While a session waits for its camera, a reconnection is tried at least this often (the camera's own backoff is longer). */
 export const CAMERA_PROBE_MS = 2_000;
 /** The camera's status is read this often while connected and no session needs more. */
@@ -333,7 +335,18 @@ export class Controller {
       throw error;
     }
     const status = this.camera?.journal.snapshot?.context.status ?? null;
-    return { window, check: preflight({ intervalMs: cmd.intervalMs, bulbSeconds: cmd.bulbSeconds ?? null, window, status, observedCycleMs: null }) };
+    const now = clock.wall();
+    const readings = cameraTimeline(this.o.store, now - BATTERY_LOOKBACK_MS, now).map((r) => ({ atMs: r.at, battery: r.battery }));
+    const check = preflight({
+      intervalMs: cmd.intervalMs,
+      bulbSeconds: cmd.bulbSeconds ?? null,
+      window,
+      status,
+      observedCycleMs: null,
+      cameraClockOffsetMs: this.cameraSettings.lastClockOffsetMs(),
+      batteryMsPerLevel: batteryMsPerLevel(readings),
+    });
+    return { window, check };
   }
 
   startSession(cmd: StartIntervalometer) {

@@ -36,6 +36,39 @@ export const MARGIN_RATIO = 0.1;
 export const MARGIN_MIN_MS = 50;
 /** A 24 MP RAW + a JPEG, when the card's contents do not tell. */
 export const FRAME_BYTES_DEFAULT = 35 * 1024 * 1024;
+/** A camera clock further than this from the Pi's is worth a warning: its file times mislead the report. */
+export const CLOCK_OFFSET_WARN_MS = 2_000;
+/** Canon's battery levels from full down; a session should not count on the last one. */
+const BATTERY_LEVELS = ['full', 'high', 'half', 'quarter', 'low'] as const;
+
+/** How long the battery lasts from `level` down to `low` at `msPerLevel`, or null when either is unknown. */
+export function batteryLastsMs(level: string | null, msPerLevel: number | null): number | null {
+  const i = BATTERY_LEVELS.indexOf((level ?? '') as (typeof BATTERY_LEVELS)[number]);
+  if (i < 0 || msPerLevel === null) return null;
+  return (BATTERY_LEVELS.length - 1 - i) * msPerLevel;
+}
+
+/**
+ * The time the battery lately took to drop one level, from readings (oldest first) of the camera's status log: the
+ * mean time between the last few drops, or null with fewer than two drops (one drop says when, not how fast).
+ */
+export function batteryMsPerLevel(readings: { atMs: number; battery: string | null }[], lastDrops = 3): number | null {
+  const drops: number[] = [];
+  let prev: number | null = null;
+  for (const r of readings) {
+    const i = BATTERY_LEVELS.indexOf((r.battery ?? '').toLowerCase() as (typeof BATTERY_LEVELS)[number]);
+    if (i < 0) continue;
+    if (prev !== null && i < prev) drops.length = 0; // charged or swapped: the drain starts again
+    if (prev !== null && i > prev) drops.push(r.atMs);
+    prev = i;
+  }
+  const recent = drops.slice(-(lastDrops + 1));
+  if (recent.length < 2) return null;
+  return (recent.at(-1)! - recent[0]!) / (recent.length - 1);
+}
+
+const minutes = (ms: number) => (ms >= 90 * 60_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`);
+
 /** Canon battery levels that cannot carry a session. */
 const LOW_BATTERY = new Set(['low', 'empty', '0']);
 
@@ -47,6 +80,10 @@ export function preflight(o: {
   bulbSeconds?: number | null;
   /** The camera's observed shot cycle (press to ready again), ms, when known. */
   observedCycleMs: number | null;
+  /** The camera's clock minus the Pi's at the last reading, ms, when read. */
+  cameraClockOffsetMs?: number | null;
+  /** How long the camera's battery has lately taken to drop one level, ms, when observed (batteryDrainMsPerLevel). */
+  batteryMsPerLevel?: number | null;
 }): Preflight {
   const errors: Finding[] = [];
   const warnings: Finding[] = [];
@@ -75,8 +112,11 @@ export function preflight(o: {
   const contents = storage?.contents ?? 0;
   const frameBytes = storage && contents > 0 && storage.maxBytes > storage.spaceBytes ? (storage.maxBytes - storage.spaceBytes) / contents : FRAME_BYTES_DEFAULT;
   const cardBytes = frames === null ? null : Math.round(frames * frameBytes);
-  if (storage && cardBytes !== null && cardBytes > storage.spaceBytes) {
-    errors.push({ code: 'CARD_TOO_SMALL', message: `The card has room for about ${Math.floor(storage.spaceBytes / frameBytes)} frames; the plan takes ${frames}` });
+  // The camera's own count of frames that fit wins over the estimate from file sizes.
+  const shotsLeft = storage?.shotsLeft ?? null;
+  const room = shotsLeft ?? (storage ? Math.floor(storage.spaceBytes / frameBytes) : null);
+  if (storage && frames !== null && room !== null && frames > room) {
+    errors.push({ code: 'CARD_TOO_SMALL', message: `The card has room for ${shotsLeft === null ? 'about ' : ''}${room} frames${shotsLeft === null ? '' : ' (the camera says)'}; the plan takes ${frames}` });
   }
   if (status && !storage) errors.push({ code: 'NO_CARD', message: 'The camera reports no card' });
 
@@ -84,6 +124,22 @@ export function preflight(o: {
   if (level !== null && LOW_BATTERY.has(level)) errors.push({ code: 'BATTERY_LOW', message: `The camera's battery is ${level}` });
   else if (level === 'quarter' && window.endAt !== null && window.endAt - window.startAt > 3_600_000) {
     warnings.push({ code: 'BATTERY_MAY_RUN_OUT', message: 'The battery is at a quarter; the plan runs for more than an hour' });
+  }
+
+  const lastsMs = batteryLastsMs(level, o.batteryMsPerLevel ?? null);
+  const planMs = window.endAt === null ? null : window.endAt - window.startAt;
+  if (lastsMs !== null && (planMs === null || planMs > lastsMs)) {
+    warnings.push({
+      code: 'BATTERY_WILL_RUN_OUT',
+      message: `At the drain seen lately (a level every ${minutes(o.batteryMsPerLevel!)}), the battery lasts about ${minutes(lastsMs)}; the plan runs ${planMs === null ? 'until stopped' : minutes(planMs)}`,
+    });
+  }
+  const offset = o.cameraClockOffsetMs ?? null;
+  if (offset !== null && Math.abs(offset) > CLOCK_OFFSET_WARN_MS) {
+    warnings.push({
+      code: 'CAMERA_CLOCK_OFF',
+      message: `The camera's clock is ${(Math.abs(offset) / 1000).toFixed(1)} s ${offset > 0 ? 'ahead of' : 'behind'} the Pi: file times will not match the log; set it (set_camera_datetime)`,
+    });
   }
 
   if (status?.temperature?.includes('disablerelease')) {

@@ -13,7 +13,8 @@ export interface CameraInfo {
 export interface CameraStatus {
   battery: { kind: string; name: string; level: string; quality: string } | null;
   /** `contents` is null on bodies that do not count files. */
-  storage: { name: string; spaceBytes: number; maxBytes: number; contents: number | null } | null;
+  /** `shotsLeft`: the camera's own count of frames that still fit, on bodies that give it. */
+  storage: { name: string; spaceBytes: number; maxBytes: number; contents: number | null; shotsLeft?: number | null } | null;
   temperature: string | null;
   /** Shutter speed in Canon notation (e.g. `1/125`, `0"5`, `bulb`) and parsed seconds (null for bulb/unknown). */
   tv: string | null;

@@ -192,7 +192,8 @@ function sessionTimeline(store: Store, id: string): TimelineEntry[] {
 }
 
 /** The camera's status readings from `from` to `to` (wall ms), and the last one before, what held at the start. */
-function cameraTimeline(store: Store, from: number, to: number): CameraReading[] {
+/** The camera's status readings between `from` and `to` (epoch ms), with the last one before `from` first. */
+export function cameraTimeline(store: Store, from: number, to: number): CameraReading[] {
   const statusOf = sql<string | null>`coalesce(json_extract(${events.data}, '$.status'), json_extract(${events.data}, '$.output.status'))`;
   const readings = and(eq(events.stream, 'camera'), inArray(events.type, ['STATUS', 'xstate.done.actor.connect']));
   const before = store.db.select({ at: events.at, status: statusOf }).from(events).where(and(readings, sql`${events.at} < ${from}`)).orderBy(desc(events.seq)).limit(1).all();

@@ -1,7 +1,7 @@
 // Pre-flight of a plan against the camera's status: what refuses a start, what only warns, what it estimates.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FRAME_BYTES_DEFAULT, preflight } from '../../app/preflight.ts';
+import { batteryLastsMs, batteryMsPerLevel, FRAME_BYTES_DEFAULT, preflight } from '../../app/preflight.ts';
 import type { PlannedWindow } from '../../app/schedule.ts';
 import type { CameraStatus } from '../../machines/camera-port.ts';
 
@@ -35,6 +35,34 @@ S('card space: the card\'s own average file size, else a default; its free space
   const empty = preflight({ intervalMs: 30_000, window: window(10), status: status({ storage: { name: 'card1', spaceBytes: 64 * GB, maxBytes: 64 * GB, contents: 0 } }), observedCycleMs: null });
   assert.is(empty.estimate.cardBytes, 10 * FRAME_BYTES_DEFAULT);
   assert.equal(codes(preflight({ intervalMs: 30_000, window: window(10), status: status({ storage: null }), observedCycleMs: null }).errors), ['NO_CARD']);
+  // A body that counts the shots left itself is believed over the estimate.
+  const counted = status({ storage: { name: 'card1', spaceBytes: 60 * GB, maxBytes: 64 * GB, contents: 100, shotsLeft: 900 } });
+  const tooMany = preflight({ intervalMs: 30_000, window: window(1_000), status: counted, observedCycleMs: null });
+  assert.equal(codes(tooMany.errors), ['CARD_TOO_SMALL']);
+  assert.match(tooMany.errors[0]!.message, /room for 900 frames \(the camera says\)/);
+});
+
+S('the battery drain: the mean time between the last drops of a level; a charge starts it again', () => {
+  const h = 3_600_000;
+  const r = (hours: number, battery: string) => ({ atMs: hours * h, battery });
+  assert.is(batteryMsPerLevel([r(0, 'full'), r(1, 'full')]), null, 'no drop yet');
+  assert.is(batteryMsPerLevel([r(0, 'full'), r(1, 'high')]), null, 'one drop says when, not how fast');
+  assert.is(batteryMsPerLevel([r(0, 'full'), r(1, 'high'), r(1.5, 'high'), r(2.5, 'half')]), 1.5 * h);
+  assert.is(batteryMsPerLevel([r(0, 'high'), r(1, 'half'), r(2, 'full'), r(3, 'high')]), null, 'charged in between');
+  assert.is(batteryLastsMs('half', h), 2 * h, 'half → quarter → low');
+  assert.is(batteryLastsMs('AC', h), null);
+});
+
+S('warnings: a battery that will not last the plan, a camera clock more than 2 s off', () => {
+  const h = 3_600_000;
+  const base = { intervalMs: 30_000, status: status({ battery: { kind: 'battery', name: 'LP-E17', level: 'half', quality: 'good' } }), observedCycleMs: null };
+  const long = preflight({ ...base, window: window(600, 5), batteryMsPerLevel: h });
+  assert.ok(codes(long.warnings).includes('BATTERY_WILL_RUN_OUT'), JSON.stringify(long.warnings));
+  assert.match(long.warnings.find((w) => w.code === 'BATTERY_WILL_RUN_OUT')!.message, /lasts about 2\.0 h; the plan runs 5\.0 h/);
+  assert.not.ok(codes(preflight({ ...base, window: window(60, 1), batteryMsPerLevel: h }).warnings).includes('BATTERY_WILL_RUN_OUT'));
+  assert.ok(codes(preflight({ ...base, window: window(null), batteryMsPerLevel: h }).warnings).includes('BATTERY_WILL_RUN_OUT'), 'unlimited');
+  assert.ok(codes(preflight({ ...base, window: window(60, 1), cameraClockOffsetMs: -3_400 }).warnings).includes('CAMERA_CLOCK_OFF'));
+  assert.not.ok(codes(preflight({ ...base, window: window(60, 1), cameraClockOffsetMs: 1_500 }).warnings).includes('CAMERA_CLOCK_OFF'));
 });
 
 S('battery, release and temperature', () => {
