@@ -12,12 +12,21 @@ import { CameraSettingsFeature } from './camera-settings.ts';
 import { cameraFacts } from '../machines/camera-facts.ts';
 import type { CameraPort, CardFile, LateFiles } from '../machines/camera-port.ts';
 import type { Clock } from '../machines/clock.ts';
+import type { NetworkPort } from '../machines/network-port.ts';
 import { SESSION_MACHINE_VERSION, sessionMachine, type SessionMachine } from '../machines/session.ts';
 import type { Store } from '../store/db.ts';
 import type { EventLog } from '../store/event-log.ts';
 import { JournaledStream, startJournaledActor, type Transition } from '../store/journal.ts';
 import { projectSessionFacts } from '../store/projections.ts';
 import { cameraTimeline, getReportSummary, getSessionShots, openSessions } from '../store/reports.ts';
+import { Network } from './network.ts';
+import { TimeSync } from './time-sync.ts';
+import { Power } from './power.ts';
+import type { PowerPort } from '../machines/power-port.ts';
+import { cameraClock } from '../adapters/time/camera-clock.ts';
+import { DryRunClockSetter, type ClockSetter } from '../adapters/time/clock-setter.ts';
+import { SimulatedNetwork } from '../adapters/network/sim.ts';
+import { FakePower } from '../adapters/power/fake.ts';
 import { ProtocolError, type Broadcast, type StartIntervalometer } from '../transport/protocol.ts';
 import { batteryMsPerLevel, preflight } from './preflight.ts';
 import { planWindow, ScheduleError } from './schedule.ts';
@@ -55,6 +64,14 @@ export interface ControllerOptions {
    * longer keep its promise; the server exits here and recovers from the log on restart. Default: rethrow.
    */
   onFatal?: (error: unknown) => void;
+  /** The Pi's WiFi (NetworkManager or its simulated twin; default: the simulated one). */
+  network?: NetworkPort;
+  /** Sets the Pi's clock from time sync (the system's, or by default a dry run that only logs). */
+  clockSetter?: ClockSetter;
+  /** The Pi's power and temperature (vcgencmd, /sys), or by default the fake twin. */
+  power?: PowerPort;
+  /** How often power and temperature are read (default 30 s). */
+  powerPollMs?: number;
   /** Live view goes off after this long without a frame asked for (default: the camera machine's). */
   liveviewIdleMs?: number;
   /** Where test-photo previews are kept (`<dataDir>/test-photos`); default: a `test-photos` folder in the cwd. */
@@ -83,6 +100,12 @@ export class Controller {
   private unsubscribeLateFiles?: () => void;
   /** Shots waiting for the camera to (re)connect, until their press window closes. */
   private readonly readyWaiters = new Set<() => void>();
+  /** The Pi's WiFi link and AP: its commands are guarded against the running session. */
+  readonly network: Network;
+  /** The phone's time for the Pi, the Pi's for the camera. */
+  readonly timeSync: TimeSync;
+  /** Battery, supply and temperature: a session is stopped cleanly at the battery floor. */
+  readonly power: Power;
   /** Where the camera is: connect_to_ip, moves heard by SSDP, rediscovery. */
   readonly cameraAddress: CameraAddress;
   /** The camera's shooting settings and clock (get/set commands, changes on the body). */
@@ -132,6 +155,39 @@ export class Controller {
     });
     const shoot = shootActor(camera, clock, (until) => this.cameraReady(until), this.stopping.signal);
     this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot } });
+    this.network = new Network({
+      port: o.network ?? new SimulatedNetwork(clock),
+      clock,
+      log: o.log,
+      logger: o.logger.child({ component: 'network' }),
+      sessionShooting: () => this.active?.journal.snapshot?.matches('running') ?? false,
+      emit: (b) => this.emit(b),
+      // The camera may be reachable elsewhere now: look for it again (logged by the rediscovery).
+      onAddressesChanged: () => void this.rediscoverCamera('pi_addresses_changed'),
+      hooks: this.actorHooks('network'),
+    });
+    this.timeSync = new TimeSync({
+      clock,
+      setter: o.clockSetter ?? new DryRunClockSetter(),
+      camera: cameraClock(camera),
+      log: o.log,
+      logger: o.logger.child({ component: 'time' }),
+      emit: (b) => this.emit(b),
+      sessionShooting: () => this.active?.journal.snapshot?.matches('running') ?? false,
+      apAddress: () => this.network.apAddress(),
+      hooks: this.actorHooks('time'),
+    });
+    this.power = new Power({
+      port: o.power ?? new FakePower(),
+      clock,
+      log: o.log,
+      logger: o.logger.child({ component: 'power' }),
+      emit: (b) => this.emit(b),
+      sessionShooting: () => this.active?.journal.snapshot?.matches('running') ?? false,
+      stopSession: (reason) => this.stopSession(reason),
+      hooks: this.actorHooks('power'),
+      intervalMs: o.powerPollMs,
+    });
     this.cameraSettings = new CameraSettingsFeature({
       log: o.log,
       clock,
@@ -191,6 +247,9 @@ export class Controller {
     const input = { baseUrl: this.o.camera.baseUrl, simulated: this.o.simulated, heldShutter, liveviewLeftOn };
     const actor = startJournaledActor(journal, { input }, this.actorHooks('camera'));
     this.camera = { journal, actor };
+    this.network.start();
+    this.timeSync.start();
+    this.power.start();
     this.cameraAddress.start();
   }
 
@@ -214,6 +273,9 @@ export class Controller {
       await settled(active.actor, (s) => !s.matches('running'));
     }
     this.unsubscribeLateFiles?.();
+    this.network.stop();
+    this.timeSync.stop();
+    this.power.stop();
     this.cameraAddress.stop();
     this.cameraSettings.stop();
     this.active?.actor.stop();
@@ -229,6 +291,9 @@ export class Controller {
       camera: cameraView(this.camera?.journal.snapshot ?? null),
       intervalometer: session ? sessionView(session) : null,
       unsavedSession: this.unsavedSession(),
+      network: this.network.view(),
+      timeSync: this.timeSync.view(),
+      power: this.power.view(),
     };
   }
 
@@ -611,6 +676,7 @@ export class Controller {
   /** The camera is (back) in touch: waiting shots go, and the card is compared with the log of the live session. */
   private cameraBack(): void {
     for (const ready of [...this.readyWaiters]) ready();
+    void this.timeSync.cameraConnected();
     // How far the camera's clock is from the Pi's, for the phone (camera_clock_offset).
     this.cameraSettings.clock.read().catch((err: unknown) => this.o.logger.debug({ err }, 'camera clock not read'));
     const active = this.active?.journal.snapshot;

@@ -164,3 +164,57 @@ export async function footprint(shots: number, instantPolls: boolean): Promise<M
     return { idleRssMb: idle, sessionRssMb: peak, cpuPct, unsupported: 0 };
   }, CAMERA_APART);
 }
+
+/**
+ * The client's clock: the same realtime clock the server stamps with (Date.now()), whole milliseconds. A
+ * performance.now()-based clock would be another clock (monotonic, from its own origin) and drifts from it by
+ * milliseconds, which would show as estimate error.
+ */
+const nowMs = () => Date.now();
+
+/**
+ * Time-sync offset error over `exchanges` NTP-style exchanges on loopback: clients whose clock is `skewMs` ahead
+ * answer every time-sync-request, the request held `extraUpMs` on its way in (an asymmetric path). The skew stays
+ * below the step threshold, so the server's (dry-run) clock never moves and the truth stays known. Each reply tells
+ * the server's estimate of that sample; the error is estimate − skew, and theory bounds it by ±delay/2.
+ */
+export async function timeSync(exchanges: number, skewMs: number, extraUpMs: number): Promise<Measured> {
+  return withServer(freshDir(), async (server) => {
+    const errors: number[] = [];
+    const bests: number[] = [];
+    let within = 0;
+    while (errors.length < exchanges) {
+      const c = await connectClient(server.url);
+      const burst: { error: number; delayMs: number }[] = [];
+      // The server asks a burst of 8 at every connect; the reply to each answer carries that sample's estimate.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`time sync: ${burst.length} of 8 samples`)), 30_000);
+        const onMessage = (m: { type: string; data?: { requestId: string; t1: number; offsetMs?: number; delayMs?: number } }) => {
+          if (m.type === 'time-sync-request' && m.data) {
+            const { requestId, t1 } = m.data;
+            setTimeout(() => {
+              const t2 = nowMs() + skewMs;
+              c.ws.send(JSON.stringify({ type: 'time-sync-response', data: { requestId, t1, t2, t3: nowMs() + skewMs } }));
+            }, extraUpMs);
+          } else if (m.type === 'operation_result' && typeof m.data?.offsetMs === 'number' && typeof m.data.delayMs === 'number') {
+            const error = m.data.offsetMs - skewMs;
+            burst.push({ error, delayMs: m.data.delayMs });
+            if (Math.abs(error) <= m.data.delayMs / 2 + 1) within++; // 1: four stamps in whole milliseconds
+            if (burst.length === 8) {
+              clearTimeout(timer);
+              resolve();
+            }
+          }
+        };
+        // The first request can arrive in the same read as the upgrade, before this listener: the client kept it.
+        for (const m of c.messages) onMessage(m as Parameters<typeof onMessage>[0]);
+        c.ws.on('message', (raw) => onMessage(JSON.parse(raw.toString()) as Parameters<typeof onMessage>[0]));
+      });
+      errors.push(...burst.map((b) => b.error));
+      bests.push(Math.abs(burst.reduce((a, b) => (b.delayMs < a.delayMs ? b : a)).error));
+      c.close();
+    }
+    const abs = summary(errors.map(Math.abs));
+    return { samples: errors.length, p50: abs.p50, p99: abs.p99, max: abs.max, bestMax: Math.max(...bests), withinPct: (100 * within) / errors.length };
+  });
+}

@@ -4,7 +4,7 @@
 //   npm run bench -- --full           the issue's counts: 2,000 shots at 0.25 s and at 1 s (about 2 hours for 3 runs)
 //   npm run bench -- --json out.json  also writes the table as JSON, to compare runs
 //   npm run bench -- lateness startup only the named groups (lateness, append, startup, welcome, fanout, resume,
-//                                     footprint, camera)
+//                                     footprint, camera, time-sync)
 //   --runs N                          repetitions (default 3)
 // The server under test is the build (dist/, plain node), started per run in a fresh data directory on loopback.
 // Timings are measured here and never asserted by the tests.
@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { benchAppend } from './append.ts';
 import { cameraPath } from './camera-path.ts';
 import { cameraJobs } from './camera-jobs.ts';
-import { fanout, footprint, lateness, resume, startup, welcome } from './figures.ts';
+import { fanout, footprint, lateness, resume, startup, timeSync, welcome } from './figures.ts';
 import { buildHistory, historyDir } from './history.ts';
 
 const { values, positionals } = parseArgs({
@@ -154,6 +154,17 @@ if (wanted('camera')) {
   });
 }
 
+if (wanted('time-sync')) {
+  await repeat('time-sync', async () => {
+    for (const [label, extra] of [['loopback', 0], ['loopback + 10 ms on the way in', 10]] as const) {
+      const t = await timeSync(104, 150, extra);
+      record(`time-sync offset error, ${t.samples} exchanges, ${label}: p50`, '', 'ms', null, t.p50!);
+      record(`time-sync offset error, ${t.samples} exchanges, ${label}: max`, '', 'ms', null, t.max!);
+      record(`time-sync offset error, ${label}: best of 8, worst burst`, extra === 0 ? '≤ 2 ms' : '', 'ms', extra === 0 ? le(2) : null, t.bestMax!);
+      record(`time-sync samples within ±delay/2, ${label}`, '100 %', '%', (v) => v >= 100, t.withinPct!);
+    }
+  });
+}
 if (wanted('camera')) {
   await repeat('camera', async () => {
     const c = await cameraJobs(20);

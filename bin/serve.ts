@@ -25,6 +25,10 @@ export interface ServeOptions {
   camera: string;
   /** A session the last process left open: resume it at once (`auto`) or wait for `resume_session` (`ask`). */
   resume: ResumePolicy;
+  /** The WiFi adapter: NetworkManager, its simulated twin, or `auto` (nmcli when NetworkManager runs here). */
+  network: 'auto' | 'sim' | 'nmcli';
+  /** Whether time sync may set the system clock (`system`) or only log what it would do (`dry-run`). */
+  setClock: 'auto' | 'system' | 'dry-run';
   version: string;
   logger: Logger;
   /** Operator and observer tokens; none means every client may do everything. */
@@ -66,7 +70,23 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
     o.camera === 'auto'
       ? new DiscoveringCamera({ url: last ?? undefined, clock, logger: ccapiLogger })
       : new DiscoveringCamera({ auto: false, url: baseUrl, clock, logger: ccapiLogger });
+  const { networkManagerPresent, NmcliNetwork } = await import('../adapters/network/nmcli.ts');
+  const useNmcli = o.network === 'nmcli' || (o.network === 'auto' && (await networkManagerPresent()));
+  const network = useNmcli ? new NmcliNetwork() : new (await import('../adapters/network/sim.ts')).SimulatedNetwork(clock);
+  if (!useNmcli) logger.warn('SIMULATED NETWORK: WiFi commands go to a simulated NetworkManager');
+  const { DryRunClockSetter, SystemClockSetter } = await import('../adapters/time/clock-setter.ts');
+  // With the simulated camera this is a development machine, whose clock is not ours to set.
+  const setsSystemClock = o.setClock === 'system' || (o.setClock === 'auto' && o.camera !== 'sim');
+  const clockSetter = setsSystemClock ? new SystemClockSetter() : new DryRunClockSetter();
+  // The fake twin where the Pi's own readings are absent (a development machine without vcgencmd or a thermal zone).
+  const { SystemPower } = await import('../adapters/power/system.ts');
+  const systemPower = new SystemPower();
+  const probe = await systemPower.read();
+  const power = probe.throttled || probe.temperatureC !== null || probe.battery ? systemPower : new (await import('../adapters/power/fake.ts')).FakePower();
   const controller = new Controller({
+    power,
+    network,
+    clockSetter,
     store,
     log,
     camera,
@@ -86,7 +106,7 @@ export async function serve(o: ServeOptions): Promise<{ port: number; close(): P
   await app.listen({ port: o.port, host: o.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : o.port;
-  logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl, auth: tokens.operator ? (tokens.observer ? 'operator+observer' : 'operator') : 'none' }, 'listening');
+  logger.info({ port, host: o.host, data: o.dataDir, camera: sim ? 'sim' : baseUrl, network: network.kind, clock: clockSetter.kind, power: power.kind, auth: tokens.operator ? (tokens.observer ? 'operator+observer' : 'operator') : 'none' }, 'listening');
   // The one line that carries a token: the links (or QR code) a phone opens, on every address a phone can use
   // (transport/page-urls.ts). Never anywhere else.
   const withToken = (token?: string) => pageUrls(o.host, port).map((u) => (token ? `${u}?token=${token}` : u));

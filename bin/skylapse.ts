@@ -13,6 +13,7 @@ const { version } = pkg;
 
 const usage = `skylapse ${version}
   skylapse serve [--port 3000] [--host 0.0.0.0] [--data ./data] [--camera sim|auto|<CCAPI base URL>] [--resume auto|ask]
+                 [--network auto|sim|nmcli] [--set-clock auto|system|dry-run]
                  [--token T] [--observer-token O] [--max-clients 32]
   skylapse sim [--port 8080] [--host 127.0.0.1] [--card FILE] [--profile r50|ver100-only] [--quirks a,b] [--https] [--write-ms 250]
   skylapse report list [--data ./data] [--json]
@@ -20,7 +21,7 @@ const usage = `skylapse ${version}
   skylapse report export <id> --format csv|json|md [--out FILE] [--data ./data]
   skylapse doctor [--data ./data] [--camera sim|auto|<CCAPI base URL>]
 Environment: PORT, HOST, SKYLAPSE_DATA, SKYLAPSE_CAMERA, SKYLAPSE_RESUME, SKYLAPSE_TOKEN, SKYLAPSE_OBSERVER_TOKEN,
-  SKYLAPSE_MAX_CLIENTS, LOG_LEVEL.`;
+  SKYLAPSE_MAX_CLIENTS, SKYLAPSE_NETWORK, SKYLAPSE_SET_CLOCK, LOG_LEVEL.`;
 
 /** A mistake on the command line: one line, the usage, exit 2. */
 function usageError(message: string): never {
@@ -44,6 +45,16 @@ const cameraPattern = /^https?:\/\/[^/]+\/ccapi\/?$/;
 function camera(value: string): string {
   if (value === 'sim' || value === 'auto' || cameraPattern.test(value)) return value;
   usageError(`--camera must be sim, auto or a CCAPI base URL like http://192.168.4.2:8080/ccapi (got ${value})`);
+}
+
+function network(value: string): 'auto' | 'sim' | 'nmcli' {
+  if (value === 'auto' || value === 'sim' || value === 'nmcli') return value;
+  usageError(`--network must be auto, sim or nmcli (got ${value})`);
+}
+
+function setClock(value: string): 'auto' | 'system' | 'dry-run' {
+  if (value === 'auto' || value === 'system' || value === 'dry-run') return value;
+  usageError(`--set-clock must be auto, system or dry-run (got ${value})`);
 }
 
 function resume(value: string): 'auto' | 'ask' {
@@ -78,6 +89,8 @@ const commands = {
     token: { type: 'string' },
     'observer-token': { type: 'string' },
     'max-clients': { type: 'string' },
+    network: { type: 'string' },
+    'set-clock': { type: 'string' },
   },
   sim: { port: { type: 'string' }, host: { type: 'string' }, card: { type: 'string' }, profile: { type: 'string' }, quirks: { type: 'string' }, https: { type: 'boolean' }, 'write-ms': { type: 'string' } },
   report: { data, json: { type: 'boolean' }, format: { type: 'string' }, out: { type: 'string' } },
@@ -130,6 +143,8 @@ async function main(argv: string[]): Promise<void> {
         dataDir: values.data ?? process.env.SKYLAPSE_DATA ?? './data',
         camera: camera(values.camera ?? process.env.SKYLAPSE_CAMERA ?? 'sim'),
         resume: resume(values.resume ?? process.env.SKYLAPSE_RESUME ?? 'auto'),
+        network: network(values.network ?? process.env.SKYLAPSE_NETWORK ?? 'auto'),
+        setClock: setClock(values['set-clock'] ?? process.env.SKYLAPSE_SET_CLOCK ?? 'auto'),
         tokens: tokens(values.token ?? (process.env.SKYLAPSE_TOKEN || undefined), values['observer-token'] ?? (process.env.SKYLAPSE_OBSERVER_TOKEN || undefined)),
         limits: { maxClients: count('--max-clients', values['max-clients'] ?? process.env.SKYLAPSE_MAX_CLIENTS ?? '32') },
         version,

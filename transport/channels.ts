@@ -28,6 +28,9 @@ export const CHANNEL_OF: Record<BroadcastType, Channel> = {
   test_photo_failed: 'camera',
   liveview_changed: 'camera',
   shutter_released: 'camera',
+  network_event: 'network',
+  time_sync_status: 'time',
+  power_status: 'system',
 };
 
 /** Operator notices (`POST /api/broadcast`) go on this channel. */

@@ -28,6 +28,8 @@ const serverMessages = {
   operation_result: z.object({ type: z.literal('operation_result'), id: id.optional(), success: z.literal(true), data: z.unknown() }),
   error: z.object({ type: z.literal('error'), id: id.optional(), data: errorObject }),
   notice: z.object({ type: z.literal('notice'), data: z.object({ message: z.string(), level: z.enum(['info', 'warn', 'error']), at: z.number() }) }),
+  /** Sent to one client, which answers with the command `time-sync-response` (docs/protocol.md, time). */
+  'time-sync-request': z.object({ type: z.literal('time-sync-request'), data: z.object({ requestId: z.string(), t1: z.number() }) }),
   broadcast,
 };
 

@@ -2,6 +2,8 @@
 // Client → server: {type, id?, data?}. Each command gets exactly one reply, operation_result or error.
 // Server → clients: broadcasts {type, seq, timestamp, data}, seq being the stored fact's global position.
 import * as z from 'zod';
+import { networkCommandSchemas } from './protocol-network.ts';
+import { timeCommandSchemas } from './protocol-time.ts';
 import { cameraAddressCommandSchemas } from './protocol-camera-address.ts';
 import { cameraSettingsCommandSchemas } from './camera-settings-schemas.ts';
 import { CLOCK_TIME, ISO_WITH_OFFSET, isTimeZone } from '../app/schedule.ts';
@@ -20,6 +22,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'PREFLIGHT_FAILED',
   'INTERNAL_ERROR',
+  'NETWORK_ERROR',
   'UNAUTHORIZED',
   'FORBIDDEN',
   'RATE_LIMITED',
@@ -147,6 +150,9 @@ export const commandSchemas = {
   save_session_as_report: z.object({ sessionId, title: title.optional() }).strict(),
   discard_session: z.object({ sessionId }).strict(),
   ping: empty,
+  ...networkCommandSchemas,
+  ...timeCommandSchemas,
+  get_power_status: empty,
   ...cameraAddressCommandSchemas,
   ...cameraSettingsCommandSchemas,
   validate_interval: startIntervalometer,
@@ -165,7 +171,7 @@ export type CommandData<T extends CommandType> = z.output<(typeof commandSchemas
 export const COMMANDS = Object.keys(commandSchemas) as CommandType[];
 
 /** Server → client message types that are not broadcasts. */
-export const REPLY_TYPES = ['welcome', 'operation_result', 'error', 'notice'] as const;
+export const REPLY_TYPES = ['welcome', 'operation_result', 'error', 'notice', 'time-sync-request'] as const;
 
 /**
  * Broadcasts; each one tells one stored fact, whose global position is its `seq` (strictly increasing). One logged
@@ -190,6 +196,9 @@ export const BROADCAST_TYPES = [
   'report_saved',
   'report_updated',
   'session_discarded',
+  'network_event',
+  'time_sync_status',
+  'power_status',
   'camera_ip_changed',
   'camera_setting_changed',
   'camera_clock_offset',

@@ -9,12 +9,18 @@ import { cameraSettingsMachine, type CameraSettingsFact } from '../machines/came
 import { reportEditsMachine } from '../machines/report-edits.ts';
 import { INIT_EVENT, step } from '../machines/replay.ts';
 import { sessionMachine } from '../machines/session.ts';
+import { powerMachine } from '../machines/power.ts';
+import { timeSyncMachine } from '../machines/time-sync.ts';
+import { wifiMachine } from '../machines/wifi.ts';
 import type { Store } from '../store/db.ts';
 import type { EventLog, RecordedFact } from '../store/event-log.ts';
 import { replayReads } from '../store/replay-reads.ts';
 import { getReportSummary } from '../store/reports.ts';
 import type { Broadcast } from './protocol.ts';
 import { cameraFactBroadcast, sessionFactBroadcast } from './views.ts';
+import { networkFactBroadcast } from './views-network.ts';
+import { powerFactBroadcast } from './views-power.ts';
+import { timeFactBroadcast } from './views-time.ts';
 
 type AnySnapshot = SnapshotFrom<AnyStateMachine>;
 
@@ -45,6 +51,9 @@ const renderers: { matches: (stream: string) => boolean; renderer: Renderer }[] 
     matches: (s) => s === 'reports',
     renderer: { machine: reportEditsMachine, render: (f, _snap, store) => reportFactBroadcast(f, store) },
   },
+  { matches: (s) => s === 'network', renderer: { machine: wifiMachine, render: (f, snap) => networkFactBroadcast(f, snap as Parameters<typeof networkFactBroadcast>[1]) } },
+  { matches: (s) => s === 'time', renderer: { machine: timeSyncMachine, render: (f, snap) => timeFactBroadcast(f, snap as Parameters<typeof timeFactBroadcast>[1]) } },
+  { matches: (s) => s === 'power', renderer: { machine: powerMachine, render: (f, snap) => powerFactBroadcast(f, snap as Parameters<typeof powerFactBroadcast>[1]) } },
 ];
 
 export class ReplayUnavailableError extends Error {

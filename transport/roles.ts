@@ -22,6 +22,10 @@ export const READ_ONLY_COMMANDS: ReadonlySet<CommandType> = new Set<CommandType>
   'unsubscribe',
   'resume',
   'get_events',
+  'get_network_status',
+  'get_wifi_country',
+  'get_time_sync_status',
+  'get_power_status',
 ]);
 
 export const mayRun = (role: Role, command: CommandType): boolean => role === 'operator' || READ_ONLY_COMMANDS.has(command);

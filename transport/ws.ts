@@ -151,6 +151,7 @@ export function attachWebSocket(server: Server, o: WsOptions): WebSocketLayer {
     ws.on('error', (err) => client.log.warn({ err }, 'websocket error'));
     ws.on('close', (code) => {
       clients.delete(ws);
+      detachTime();
       stats.disconnected(clients.size);
       client.log.info({ code }, 'client disconnected');
     });
@@ -158,6 +159,9 @@ export function attachWebSocket(server: Server, o: WsOptions): WebSocketLayer {
     const from = since === null ? null : /^\d{1,16}$/.test(since) ? Number(since) : -1;
     if (from === null) welcome(ws, client, false);
     else void resume(ws, client, from, false);
+    // An operator's phone is asked for its time after the greeting (an observer changes nothing, the clock included);
+    // a client that goes, or misses the heartbeat, loses its time status.
+    const detachTime = role === 'operator' ? o.controller.timeSync.attach({ id, remote: req.socket.remoteAddress ?? null, send: (m) => send(ws, client, m) }) : () => undefined;
   }
 
   function welcome(ws: WebSocket, client: Client, resumed: boolean, since?: number): void {
@@ -259,7 +263,7 @@ export function attachWebSocket(server: Server, o: WsOptions): WebSocketLayer {
           return send(ws, client, resultMessage(id, await eventsPage(o.log, o.replayer, sinceSeq, limit)));
         }
         default: {
-          const data = await runCommand(o.controller, type as ControllerCommand, parsed.data, o.clock.wall());
+          const data = await runCommand(o.controller, type as ControllerCommand, parsed.data, o.clock.wall(), { clientId: client.id });
           return send(ws, client, resultMessage(id, data));
         }
       }

@@ -110,6 +110,7 @@ export function createConnection({ url, onMessage, onStatus, onProtocolError, to
   }
 
   function receive(raw) {
+    const t2 = Date.now(); // time sync: stamped on arrival, before any parsing
     let msg;
     try {
       msg = JSON.parse(raw);
@@ -124,11 +125,22 @@ export function createConnection({ url, onMessage, onStatus, onProtocolError, to
       else if (msg.type === 'error') onProtocolError(msg.data ?? { code: 'ERROR', message: 'Unknown error' });
       return;
     }
+    if (msg?.type === 'time-sync-request') {
+      answerTimeRequest(msg.data, t2);
+      return;
+    }
     if (msg?.type === 'welcome') {
       attempt = 0; // success: the next loss starts the backoff again from 0.5 s
       setStatus({ attempt: 0 });
     }
     onMessage(msg);
+  }
+
+  /** The phone is the Pi's time source: answer at once, t3 stamped last (docs/protocol.md, time sync). */
+  function answerTimeRequest(d, t2) {
+    if (!ws || status.phase !== 'open' || typeof d?.requestId !== 'string' || !Number.isFinite(d?.t1)) return;
+    const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    ws.send(JSON.stringify({ type: 'time-sync-response', data: { requestId: d.requestId, t1: d.t1, t2, t3: Date.now(), ...(timezone ? { timezone } : {}) } }));
   }
 
   /** Sends one command; resolves with the operation_result's data or rejects with a RequestError. */

@@ -51,6 +51,7 @@ export function render(state, conn, ui, now) {
 
   // Header: camera.
   show($('sim-badge'), cam?.simulated);
+  show($('net-sim-badge'), state.network?.backend === 'sim');
   const camState = $('cam-state');
   text(camState, cam ? cam.state + (cam.attempt && cam.state !== 'connected' ? ` (try ${cam.attempt})` : '') : '—');
   flag(camState, 'ok', cam?.state === 'connected');

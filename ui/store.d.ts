@@ -1,5 +1,8 @@
 // Types of ui/store.js for the TypeScript tests (the browser loads the .js directly; there is no build step).
 import type { CameraView, SessionView, UnsavedSessionView } from '../transport/views.ts';
+import type { NetworkView } from '../transport/views-network.ts';
+import type { TimeSyncView } from '../transport/views-time.ts';
+import type { PowerView } from '../transport/views-power.ts';
 
 /** The shot an activity line is about, so a later `shot_updated` rewrites that line instead of adding one. */
 export interface ActivityShot {
@@ -46,6 +49,9 @@ export interface UiState {
   camera: CameraView | null;
   session: SessionView | null;
   unsaved: UnsavedSessionView | null;
+  network: NetworkView | null;
+  timeSync: TimeSyncView | null;
+  power: PowerView | null;
   note: SessionNote | null;
   activity: ActivityEntry[];
   activityN: number;

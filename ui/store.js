@@ -25,6 +25,9 @@ export const HANDLED_BROADCASTS = [
   'report_saved',
   'report_updated',
   'session_discarded',
+  'network_event',
+  'time_sync_status',
+  'power_status',
   'camera_ip_changed',
   'camera_setting_changed',
   'camera_clock_offset',
@@ -52,6 +55,12 @@ export function initialState() {
     /** The session summary (SessionView); never its shot list. */
     session: null,
     unsaved: null,
+    /** The Pi's WiFi link and AP (NetworkView), from the welcome and `network_event`. */
+    network: null,
+    /** The Pi's and the camera's clocks (TimeSyncView), from the welcome and `time_sync_status`. */
+    timeSync: null,
+    /** The Pi's battery, supply and temperature (PowerView), from the welcome and `power_status`. */
+    power: null,
     /**
      * What only broadcasts tell about the shown session (no summary field carries it), or null: why it was suspended,
      * its last resume, slots skipped while the controller was down and not yet told by a resume, shots this page saw
@@ -109,6 +118,9 @@ function welcome(state, d, now) {
     camera: s.camera ?? null,
     session,
     unsaved: s.unsavedSession ?? null,
+    network: s.network ?? null,
+    timeSync: s.timeSync ?? null,
+    power: s.power ?? null,
     // What this page learnt from broadcasts about the same session stays true across a reconnect.
     note: session && state.note?.sessionId === session.sessionId ? state.note : null,
   };
@@ -191,6 +203,12 @@ function apply(state, type, d, at) {
       const { reason: _reason, ...view } = u;
       return { ...state, unsaved: u, session: state.session?.sessionId === u.sessionId ? view : state.session };
     }
+    case 'network_event':
+      return d.network ? { ...state, network: d.network } : state;
+    case 'time_sync_status':
+      return d.pi ? { ...state, timeSync: { pi: d.pi, camera: d.camera ?? null } } : state;
+    case 'power_status':
+      return d.power ? { ...state, power: d.power } : state;
     case 'report_saved':
     case 'session_discarded': {
       const end = type === 'report_saved' ? 'saved' : 'discarded';
@@ -212,6 +230,51 @@ const titleOf = (s) => (s?.title ? `“${s.title}”` : 'session');
 const tally = (s) => countsText(s?.counts, ', ');
 const suspendWhy = (reason) =>
   reason === 'shutdown' ? 'the controller was shut down' : reason === 'restart' ? 'the controller restarted and waits for you' : 'the controller was stopped';
+
+/** The activity entry of one network fact (the seed's event names). */
+function networkEntry(d) {
+  switch (d.eventType) {
+    case 'wifi_connection_started':
+      return { level: 'info', text: `WiFi: joining ${d.ssid}` };
+    case 'wifi_connected':
+      return { level: 'ok', text: `WiFi: joined ${d.ssid}${d.ip ? ` (${d.ip})` : ''}` };
+    case 'wifi_connection_failed':
+      return { level: 'error', text: `WiFi: could not join ${d.ssid ?? 'the network'}: ${said(d.error)}` };
+    case 'wifi_disconnected':
+      return { level: d.reason === 'lost' ? 'warn' : 'info', text: `WiFi: left ${d.ssid ?? 'the network'} (${d.reason ?? 'disconnected'})` };
+    case 'access_point_changed':
+      return { level: 'info', text: `Access point: ${d.ap?.ssid ?? '—'}${d.ap?.active ? `, channel ${d.ap.channel ?? '—'}, ${plural(d.ap.clients ?? 0, 'client')}` : ' (off)'}` };
+    case 'network_scan_complete':
+      return { level: 'info', text: `WiFi scan: ${plural(d.networkCount ?? 0, 'network')}`, key: 'network_scan' };
+    default:
+      return { level: 'info', text: `Network: ${(d.eventType ?? 'status').replaceAll('_', ' ')}`, key: 'network_status' };
+  }
+}
+
+/** The activity entry of one change of the clocks. */
+function timeEntry(d) {
+  const changes = Array.isArray(d.changes) ? d.changes : [];
+  const pi = d.pi ?? {};
+  if (changes.includes('stepped')) return { level: 'warn', text: `Pi clock set from ${pi.source ?? 'a source'}: moved ${Math.round(d.stepMs ?? 0)} ms` };
+  if (changes.includes('step_deferred')) return { level: 'warn', text: `Pi clock is ${Math.round(pi.pendingStepMs ?? 0)} ms off; it is set after the session (labels only, the schedule is unaffected)` };
+  if (changes.includes('camera_synced')) return { level: 'ok', text: `Camera clock set (${Math.round(d.camera?.offsetMs ?? 0)} ms from the Pi)` };
+  if (changes.includes('camera_sync_failed')) return { level: 'error', text: `Camera clock not set: ${said(d.camera?.error)}` };
+  const off = Number.isFinite(pi.offsetMs) ? `, ${Math.round(pi.offsetMs)} ms off` : '';
+  return { level: 'info', text: `Time: ${pi.synchronized ? `synced from ${pi.source}` : (pi.state ?? 'unsynced')}${off}`, key: 'time_sync' };
+}
+
+/** The activity entry of one power reading; alerts first. */
+function powerEntry(d) {
+  const alerts = Array.isArray(d.alerts) ? d.alerts : [];
+  const p = d.power ?? {};
+  const battery = Number.isFinite(p.battery?.percent) ? `battery ${p.battery.percent} %` : 'no battery reading';
+  const temp = Number.isFinite(p.temperatureC) ? `, ${p.temperatureC} °C` : '';
+  if (alerts.includes('battery_floor')) return { level: 'error', text: `Controller battery at ${p.battery?.percent} %: a running session is stopped to keep its report` };
+  if (alerts.includes('low_battery')) return { level: 'warn', text: `Controller battery low: ${battery}` };
+  if (alerts.includes('under_voltage')) return { level: 'warn', text: 'Under-voltage: the Pi\'s supply sags' };
+  if (alerts.length) return { level: 'warn', text: `Controller ${alerts.join(', ').replaceAll('_', ' ')}${temp}` };
+  return { level: 'info', text: `Controller power: ${battery}${temp}`, key: 'power_status' };
+}
 
 /** The activity entry of one session shot. Taken frames share a key, so a run of them is one line that counts. */
 function shotEntry(sessionId, shot) {
@@ -332,6 +395,12 @@ export function describe(state, type, d) {
       return d.reason === 'failed'
         ? { level: 'error', text: `Session FAILED: ${said(d.error ?? s?.error)} (${tally(s)})`, detail: detailOf(d.error ?? s?.error) }
         : { level: 'info', text: `Stopped ${titleOf(s)}: ${tally(s)}` };
+    case 'network_event':
+      return networkEntry(d);
+    case 'time_sync_status':
+      return timeEntry(d);
+    case 'power_status':
+      return powerEntry(d);
     case 'unsaved_session_found': {
       const u = d.unsavedSession;
       const ran = u?.endedAt && u?.startedAt ? `, ran ${formatDuration(u.endedAt - u.startedAt)}` : '';

@@ -13,7 +13,7 @@ const logger = pino({ level: process.env.SKYLAPSE_NETNS_LOG ?? 'silent' }, pino.
 const out = (line: unknown): void => void process.stdout.write(JSON.stringify(line) + '\n');
 const dataDir = process.argv[2] ?? mkdtempSync(join(tmpdir(), 'skylapse-netns-serve-'));
 
-const server = await serve({ port: 0, host: '127.0.0.1', dataDir, camera: 'auto', resume: 'auto', version: 'netns', logger });
+const server = await serve({ port: 0, host: '127.0.0.1', dataDir, camera: 'auto', resume: 'auto', network: 'sim', setClock: 'dry-run', version: 'netns', logger });
 const client = await Client.connect(`http://127.0.0.1:${server.port}`);
 client.ws.on('message', (raw) => out({ ws: JSON.parse(raw.toString()) as unknown }));
 createInterface({ input: process.stdin }).on('line', (text) => {

@@ -88,7 +88,8 @@ function checkReply(m: Message, context: string): void {
   assert.ok(!Number.isNaN(Date.parse(m.data.timestamp)), what);
 }
 
-// Session streams only: a valid read (get_camera_settings) may log what it learned on the camera-settings stream.
+// Session streams only: a valid read (get_camera_settings) may log what it learned on the camera-settings stream, and
+// the Pi's own streams (network, time, power) log their readings on their own.
 const loggedBySessions = (hh: Harness) => hh.store.sqlite.prepare("SELECT count(*) FROM events WHERE stream LIKE 'session:%'").pluck().get() as number;
 
 S(`${COUNT} random and malformed messages: one reply each, nothing logged, still up`, async () => {

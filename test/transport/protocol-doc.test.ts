@@ -6,8 +6,8 @@ import { BROADCAST_TYPES, COMMANDS, ERROR_CODES, REPLY_TYPES } from '../../trans
 
 const S = suite('protocol doc');
 const doc = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
-/** Names written as table cells: | `name` | */
-const tableNames = new Set([...doc.matchAll(/^\| `([a-z_A-Z]+)` \|/gm)].map((m) => m[1]!));
+/** Names written as table cells: | `name` | (the seed's time-sync names have hyphens) */
+const tableNames = new Set([...doc.matchAll(/^\| `([a-z_A-Z-]+)` \|/gm)].map((m) => m[1]!));
 
 S('every command, broadcast and error code in code is documented in a table', () => {
   for (const name of [...COMMANDS, ...BROADCAST_TYPES, ...ERROR_CODES]) assert.ok(tableNames.has(name), `${name} is not in docs/protocol.md`);
