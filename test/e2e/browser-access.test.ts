@@ -70,7 +70,7 @@ if (!existsSync(CHROMIUM)) {
     await page.goto(`${server!.url}/?token=${OPERATOR}`);
     await page.waitForFunction(connected, null, { timeout: 15_000 });
     await page.fill('#f-interval', '0.3');
-    await page.fill('#f-shots', '');
+    await page.selectOption('#f-stop', 'unlimited');
     await page.fill('#f-title', 'Asleep');
     await page.click('#start-btn');
     const shots = () => page.evaluate(() => Number.parseInt(document.querySelector('#session-shots')?.textContent ?? '0', 10));
