@@ -201,11 +201,12 @@ export class CcapiCamera implements CameraPort {
     return () => this.lateListeners.delete(listener);
   }
 
-  async close(): Promise<void> {
+  async close(o: { abandon?: boolean } = {}): Promise<void> {
     // A bulb in progress is released before the connection goes: a stop never leaves the shutter open.
     const bulb = this.bulb;
     bulb?.cut.abort();
     await bulb?.released.catch((err: unknown) => this.logger?.error({ err }, 'could not release the bulb exposure at close'));
+    if (o.abandon) await this.http?.close(); // a press or poll to an address that is gone ends now, not at its timeout
     await this.lifecycle.run(() => this.teardown());
   }
 

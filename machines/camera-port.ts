@@ -152,8 +152,11 @@ export interface CameraPort {
   liveviewFrame(): Promise<Buffer>;
   /** A manual-shutter release: lets go of a button (and a bulb exposure) an earlier process may have left held. */
   releaseShutter(): Promise<void>;
-  /** Releases a held bulb, then stops event watching and closes connections. */
-  close(): Promise<void>;
+  /**
+   * Releases a held bulb, then stops event watching and closes connections. `abandon`: the camera is gone from this
+   * address (it moved), so requests in flight are cut off at once instead of waiting out their timeouts.
+   */
+  close(o?: { abandon?: boolean }): Promise<void>;
   /** Settings and clock (machines/camera-controls.ts), when this camera offers them. */
   controls?(): CameraControls | null;
 }

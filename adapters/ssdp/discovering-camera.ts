@@ -198,9 +198,9 @@ export class DiscoveringCamera implements CameraPort {
       this.setInner(null);
       if (old) {
         this.log?.info({ from: old.baseUrl, to: url }, 'camera address changed');
-        // Not awaited: closing waits for a press in flight to the old address, which only ends at its deadline, and
-        // the camera is reachable at the new one now.
-        void old.close().catch((err: unknown) => this.log?.warn({ err: errMessage(err), url: old.baseUrl }, 'closing the camera at its old address failed'));
+        // Abandoned: a press or poll in flight to the old address is cut off now (the session then waits for the
+        // camera, which is already back here) rather than at its timeout. Not awaited: the camera answers here now.
+        void old.close({ abandon: true }).catch((err: unknown) => this.log?.warn({ err: errMessage(err), url: old.baseUrl }, 'closing the camera at its old address failed'));
       }
       if (generation !== this.generation) throw cancelled();
       this.setInner(this.opts.createCamera?.(url) ?? this.makeCamera(url));

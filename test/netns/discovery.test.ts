@@ -360,6 +360,7 @@ test('the camera moves mid-session (--camera auto): camera_ip_changed, reconnect
     assert.is(new Set(files).size, files.length); // no frame claimed twice
     const okAfterMove = shots.filter((x) => x.result === 'ok' && x.number > 3);
     const timeline = server.lines.map((l) => l.ws as { type: string; timestamp?: string } | undefined).filter((m) => m?.timestamp).map((m) => `${m?.timestamp?.slice(17, 23)} ${m?.type}`);
+    console.log(`[netns] move: ${JSON.stringify(Object.entries(shots.reduce<Record<string, number>>((n, x) => ({ ...n, [x.result]: (n[x.result] ?? 0) + 1 }), {})))}`);
     assert.ok(okAfterMove.length > 0, `no frame after the move: ${JSON.stringify(shots.map((x) => x.result))}\n${timeline.join('\n')}`);
   } finally {
     await server.stop('SIGKILL');
