@@ -5,7 +5,7 @@
 import { fillFacts } from './dom.js';
 import { explainError } from './explain.js';
 import { formatClock } from './format.js';
-import { cameraClockFacts, forceConfirm, GUARDED, guardSentence, networkFacts, networkRowText, networksInRange, parseApForm, parseCountry, piClockFacts, powerView, signalBars } from './pi.js';
+import { cameraClockFacts, forceConfirm, GUARDED, guardSentence, networkErrorText, networkFacts, networkRowText, networksInRange, parseApForm, parseCountry, piClockFacts, powerView, signalBars } from './pi.js';
 
 const $ = (id) => document.getElementById(id);
 const PI_COMMANDS = ['network_scan', 'network_connect', 'network_disconnect', 'wifi_enable', 'wifi_disable', 'set_wifi_country', 'configure_access_point', 'manual_camera_sync'];
@@ -33,7 +33,7 @@ export function mountPi({ request, draw, ui, confirmDialog, state }) {
       ui.pi.note = note ?? null;
       return reply;
     } catch (e) {
-      const text = e.code === 'SESSION_ACTIVE' && GUARDED.includes(command) ? guardSentence({ running: true }) : e.code === 'NETWORK_ERROR' ? e.message : explainError(e, { command }).text;
+      const text = e.code === 'SESSION_ACTIVE' && GUARDED.includes(command) ? guardSentence({ running: true }) : e.code === 'NETWORK_ERROR' ? networkErrorText(e, data.ssid) : explainError(e, { command }).text;
       ui.pi.error = { text, detail: `${e.code ?? 'ERROR'}: ${e.message ?? ''}` };
       return null;
     } finally {

@@ -55,6 +55,25 @@ export function networkFacts(n) {
   return facts;
 }
 
+/** NETWORK_ERROR as a sentence with an action, by the NetworkManager code in its details; `ssid` names the network. */
+export function networkErrorText(e, ssid) {
+  const name = ssid ?? e?.details?.ssid ?? 'the network';
+  switch (e?.details?.networkCode) {
+    case 'WRONG_PASSWORD':
+      return `Wrong password for ${name} — type it again (it is case-sensitive).`;
+    case 'NOT_FOUND':
+      return `${name} is not in range — scan again, or bring the Pi closer.`;
+    case 'UNAVAILABLE':
+      return 'The WiFi radio is off or cannot be driven — switch WiFi on, then try again.';
+    case 'TIMEOUT':
+      return 'NetworkManager took too long to answer — try again.';
+    case 'BUSY':
+      return 'The WiFi is busy with another change — try again in a moment.';
+    default:
+      return e?.message || 'The WiFi change did not work — see the details.';
+  }
+}
+
 /** Commands that can drop the camera's network, which the controller guards while a session shoots. */
 export const GUARDED = ['network_connect', 'network_disconnect', 'wifi_disable', 'configure_access_point'];
 

@@ -9,6 +9,7 @@ import {
   formatOffset,
   GUARDED,
   guardSentence,
+  networkErrorText,
   networkFacts,
   networkRowText,
   networksInRange,
@@ -87,6 +88,14 @@ S('the link and the AP as facts, never a secret', () => {
   assert.is(fact(lost, 'Network'), 'Observatory (asked for)');
   assert.is(fact(lost, 'Retries'), '3');
   assert.is(fact(lost, 'Pi’s WiFi'), 'skylapse (hidden)');
+});
+
+S('a refused WiFi change says what to do', () => {
+  const e = (networkCode: string | null, message = 'Secrets were required, but not provided.') => ({ code: 'NETWORK_ERROR', message, details: { networkCode } });
+  assert.is(networkErrorText(e('WRONG_PASSWORD'), 'Observatory'), 'Wrong password for Observatory — type it again (it is case-sensitive).');
+  assert.is(networkErrorText(e('NOT_FOUND'), 'Nowhere'), 'Nowhere is not in range — scan again, or bring the Pi closer.');
+  assert.match(networkErrorText(e('UNAVAILABLE')), /switch WiFi on/);
+  assert.is(networkErrorText(e(null, 'The WiFi link is not started yet')), 'The WiFi link is not started yet');
 });
 
 S('the guard is a sentence while a session shoots, and the force asks first', () => {
