@@ -114,7 +114,9 @@ export function mountPi({ request, draw, ui, confirmDialog, state }) {
   $('clock-sync').addEventListener('click', () => send('manual_camera_sync', {}, { note: 'The camera’s clock was read, and set if it was off.' }));
 
   function load() {
-    if (!state().network?.networks?.length && !ui.busy.has('network_scan')) void scan();
+    const n = state().network;
+    // Once, and only with the radio on: a scan of a switched-off radio would only be an error.
+    if (n?.enabled !== false && !n?.networks?.length && !ui.busy.has('network_scan')) void scan();
   }
 
   function render(s, conn, _ui, now = Date.now()) {
