@@ -159,12 +159,19 @@ export function piClockFacts(pi, now) {
   ];
 }
 
+/** The camera's clock keeps whole seconds: its offset is said to the second, never in false milliseconds. */
+function cameraOffsetText(ms) {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return '—';
+  if (Math.abs(ms) < 1000) return 'under a second';
+  return `${ms < 0 ? '−' : '+'}${formatGap(Math.abs(ms))}`;
+}
+
 /** The camera's clock as facts. */
 export function cameraClockFacts(camera, now) {
   if (!camera || (camera.lastSync == null && camera.offsetMs == null && camera.state !== 'syncing')) return [{ label: 'Camera clock', value: 'not read yet' }];
   return [
     { label: 'Camera clock', value: camera.synchronized ? 'synchronized' : camera.state === 'syncing' ? 'being set' : 'not synchronized' },
-    { label: 'Camera − Pi', value: typeof camera.offsetMs === 'number' ? formatOffset(camera.offsetMs) : '—' },
+    { label: 'Camera − Pi', value: cameraOffsetText(camera.offsetMs) },
     { label: 'Last set', value: since(camera.lastSync, now) },
   ];
 }

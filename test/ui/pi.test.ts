@@ -128,7 +128,8 @@ S('clock offsets are rounded for people; both clocks as facts', () => {
   assert.is(fact(waiting, 'Waiting'), 'a step of +1.5 s, after the session');
   const cam = cameraClockFacts({ state: 'idle', synchronized: false, offsetMs: -3000, lastSync: null }, now);
   assert.is(fact(cam, 'Camera clock'), 'not synchronized');
-  assert.is(fact(cam, 'Camera − Pi'), '−3.0 s');
+  assert.is(fact(cam, 'Camera − Pi'), '−3 s');
+  assert.is(fact(cameraClockFacts({ state: 'idle', synchronized: true, offsetMs: 40, lastSync: now }, now), 'Camera − Pi'), 'under a second');
   assert.is(fact(cam, 'Last set'), 'never');
   assert.equal(cameraClockFacts({ state: 'idle', synchronized: false, offsetMs: null, lastSync: null }, now), [{ label: 'Camera clock', value: 'not read yet' }]);
 });
