@@ -64,6 +64,15 @@ try {
   await page.click('#report-back');
   await page.waitForSelector('#report-list li');
   await snap(page, 'reports');
+
+  // The Pi: joined to a simulated network, the networks in range, both clocks and the Pi's health.
+  await page.click('#tab-pi');
+  await page.waitForSelector('#wifi-list button');
+  await page.click('#wifi-list button:has-text("Observatory")');
+  await page.fill('#wifi-password', 'starlight');
+  await page.click('#wifi-join-btn');
+  await page.waitForFunction(() => /Address\s*10\.0\.0\.23/.test(document.querySelector('#wifi-facts')?.textContent ?? ''));
+  await snap(page, 'pi', true);
 } finally {
   await browser.close();
   await stopServer(server, 'SIGKILL');

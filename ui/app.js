@@ -4,6 +4,7 @@ import { createConnection } from './connection.js';
 import { explainError } from './explain.js';
 import { mountCamera } from './camera-panel.js';
 import { countsText, formatClock } from './format.js';
+import { mountPi } from './pi-panel.js';
 import { mountPlan } from './plan-panel.js';
 import { render, tick } from './render.js';
 import { mountReports } from './reports-panel.js';
@@ -125,6 +126,7 @@ function draw() {
   renderPlan(state, conn.status, ui);
   camera.render(state, conn.status, ui);
   reports.render(state, conn.status, ui);
+  pi.render(state, conn.status, ui, Date.now());
 }
 
 /** Sends a command, marks it busy until its reply, and shows its error. Resolves with the reply's data, or null. */
@@ -261,8 +263,8 @@ function confirmDialog({ title, message, ok, cancel }) {
   return new Promise((resolve) => d.addEventListener('close', () => resolve(d.returnValue === 'ok'), { once: true }));
 }
 
-// The screens: Night (session, plan, activity), Camera, Reports. One shows at a time; each loads what it shows.
-const TABS = ['night', 'camera', 'reports'];
+// The screens: Night (session, plan, activity), Camera, Reports, Pi (WiFi, clocks, health). One shows at a time; each loads what it shows.
+const TABS = ['night', 'camera', 'reports', 'pi'];
 function showTab(name) {
   for (const t of TABS) {
     $(`tab-${t}`).setAttribute('aria-selected', String(t === name));
@@ -270,13 +272,15 @@ function showTab(name) {
   }
   if (name === 'camera' && !ui.settings.list && state.camera?.state === 'connected') void camera.load();
   if (name === 'reports' && !ui.reports.list) void reports.load();
+  if (name === 'pi') pi.load();
 }
 for (const t of TABS) $(`tab-${t}`).addEventListener('click', () => showTab(t));
 
-const ctx = { run, request: (type, data) => conn.request(type, data), draw: () => draw(), ui, confirmDialog, showTab };
+const ctx = { run, request: (type, data) => conn.request(type, data), draw: () => draw(), ui, confirmDialog, showTab, state: () => state };
 const renderPlan = mountPlan(ctx);
 const camera = mountCamera(ctx);
 const reports = mountReports(ctx);
+const pi = mountPi(ctx);
 
 $('pause-btn').addEventListener('click', () => run('pause_intervalometer'));
 $('resume-btn').addEventListener('click', () => run('resume_intervalometer'));

@@ -2,8 +2,8 @@
 // the page's red "controller down" screen instead of the browser's white error page. Network first, so a new
 // version shows as soon as the Pi answers; the cache only answers when the network does not, or too slowly.
 // Browsers run service workers on secure origins only (HTTPS, or the Pi's own loopback): see docs/ui.md.
-const CACHE = 'skylapse-shell-v2';
-const SHELL = ['./', 'index.html', 'style.css', 'app.js', 'camera.js', 'camera-panel.js', 'charts.js', 'connection.js', 'dom.js', 'explain.js', 'format.js', 'plan.js', 'plan-panel.js', 'render.js', 'reports.js', 'reports-panel.js', 'store.js', 'manifest.webmanifest', 'icon.svg'];
+const CACHE = 'skylapse-shell-v3';
+const SHELL = ['./', 'index.html', 'style.css', 'app.js', 'camera.js', 'camera-panel.js', 'charts.js', 'connection.js', 'dom.js', 'explain.js', 'format.js', 'pi.js', 'pi-panel.js', 'plan.js', 'plan-panel.js', 'render.js', 'reports.js', 'reports-panel.js', 'store.js', 'manifest.webmanifest', 'icon.svg'];
 /** A Pi that is off the air lets a request hang rather than fail; the cached shell answers after this. */
 const NETWORK_WAIT_MS = 2500;
 

@@ -1,8 +1,8 @@
 // The page as a photographer uses it, in headless Chromium against the real server on the simulated camera:
 // start a session from the plan panel after its pre-flight, lose the server mid-session (SIGKILL), see the page
 // reconnect by itself and the session resume with its gap said; with --resume ask, keep the suspended session as a
-// report, which opens; download its CSV; change ISO; take a test photo and see it. Skipped, with the reason, where
-// Debian's chromium is absent.
+// report, which opens; download its CSV; change ISO; take a test photo and see it; scan the simulated WiFi and join a
+// network. Skipped, with the reason, where Debian's chromium is absent.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -171,6 +171,53 @@ if (!existsSync(CHROMIUM)) {
     assert.ok(((await page.evaluate(() => document.querySelector('#photo-canvas')?.width)) ?? 0) > 0, 'the photo is drawn');
     assert.match((await page.textContent('#photo-exif')) ?? '', /ISO 3200/);
     assert.match((await page.textContent('#photo-hist-note')) ?? '', /median brightness \d+%/);
+  });
+
+  S('scan WiFi on the simulated network, and join Observatory with its password', async () => {
+    await dismissToasts();
+    await page.click('#tab-pi');
+    await page.locator('#wifi-facts').waitFor();
+    assert.match((await page.textContent('#wifi-facts')) ?? '', /simulated/);
+    // Opening the screen scans once by itself; a tap on Scan asks the radio again.
+    await page.waitForFunction(() => document.querySelector('#wifi-scan')?.textContent === 'Scan' && /Scanned at/.test(document.querySelector('#wifi-scanned')?.textContent ?? ''), null, { timeout: 15_000 });
+    const scannedBefore = await page.textContent('#wifi-scanned');
+    await page.click('#wifi-scan');
+    await page.waitForFunction(() => document.querySelector('#wifi-scan')?.textContent === 'Scan', null, { timeout: 15_000 });
+    const names = await page.locator('#wifi-list .ssid').allTextContents();
+    assert.equal([...names].sort(), ['Campsite WiFi', 'Dark:Sky\\Club', 'Observatory'], `after ${scannedBefore}`);
+    assert.is(await page.getAttribute('#wifi-list button:has-text("Observatory") .signal', 'data-bars'), '4');
+
+    await page.click('#wifi-list button:has-text("Observatory")');
+    await page.fill('#wifi-password', 'starlight');
+    await page.click('#wifi-join-btn');
+    // The field is emptied as the password is sent: it is never shown back.
+    assert.is(await page.inputValue('#wifi-password'), '');
+    // Joined once the link has its address (before that, the network shows as asked for).
+    await page.waitForFunction(() => /Address\s*10\.0\.0\.23/.test(document.querySelector('#wifi-facts')?.textContent ?? ''), null, { timeout: 15_000 });
+    assert.match((await page.textContent('#wifi-facts')) ?? '', /WiFi\s*joined.*Network\s*Observatory(?! \(asked)/s);
+    assert.ok(await page.isHidden('#pi-error'), (await page.textContent('#pi-error')) ?? '');
+    assert.ok(!((await page.content()).includes('starlight')), 'the password is nowhere in the page');
+  });
+
+  S('while a session shoots, the network controls say why, and force only after asking', async () => {
+    await startCutOff('Guarded');
+    await page.click('#tab-pi');
+    await page.locator('#wifi-guard').waitFor({ state: 'visible' });
+    assert.match((await page.textContent('#wifi-guard')) ?? '', /^A session is shooting: changing the network would drop the camera\. /);
+    await page.click('#wifi-leave');
+    await page.locator('#confirm').waitFor({ state: 'visible' });
+    assert.is(await page.textContent('#confirm-h'), 'Leave the network during the session?');
+    await page.click('#confirm-cancel');
+    assert.match((await page.textContent('#wifi-facts')) ?? '', /Network\s*Observatory/);
+    // Forced: the controller takes it (and logs it), and the link is left.
+    await page.click('#wifi-leave');
+    await page.click('#confirm-ok');
+    await page.waitForFunction(() => /WiFi\s*not joined/.test(document.querySelector('#wifi-facts')?.textContent ?? ''), null, { timeout: 15_000 });
+    assert.ok(await page.isHidden('#pi-error'), (await page.textContent('#pi-error')) ?? '');
+    await page.click('#tab-night');
+    await page.click('#stop');
+    await page.click('#confirm-ok');
+    await page.waitForFunction(() => /stopped|complete/i.test(document.querySelector('#session-state')?.textContent ?? ''), null, { timeout: 15_000 });
   });
 }
 
