@@ -95,11 +95,11 @@ export function reconcile(pending: readonly PendingSlot[], known: readonly Known
 }
 
 /**
- * How likely an unsettled slot's press fired, when fewer releases than slots are found: a press cut off by a crash
- * most likely left; an `ok` press whose file never came surely did; an UNCONFIRMED one was already watched for a
- * file through its whole press window and showed none.
+ * How likely an unsettled slot's press fired, when fewer releases than slots are found: an `ok` press whose file
+ * never came surely did (the camera accepted it), so it comes first; a press cut off by a crash most likely left; an
+ * UNCONFIRMED one was already watched for a file through its whole press window and showed none.
  */
-const likelihood = (p: PendingSlot): number => (p.result === 'unknown' ? 3 : p.result === 'ok' ? 2 : 1);
+const likelihood = (p: PendingSlot): number => (p.result === 'ok' ? 3 : p.result === 'unknown' ? 2 : 1);
 
 /** A release to place: which slots it can belong to, and how far its capture time lies from a slot's plan. */
 interface Release {
