@@ -640,6 +640,7 @@ export class Controller {
       ? { path: c.recentFiles.filter((f) => f.number < first.number).at(-1)?.path ?? null, wall: first.plannedAt - c.plan.intervalMs }
       : { path: c.recentFiles.at(-1)?.path ?? null, wall: c.lastShot?.plannedAt ?? c.plan.startedAt };
     let files: CardFile[];
+    const listedFrom = this.o.clock.wall();
     try {
       files = await this.o.camera.filesSince(mark);
     } catch (error) {
@@ -654,7 +655,7 @@ export class Controller {
     if (now.journal.snapshot?.matches({ running: 'shooting' })) return 'later';
     this.reconcileDue.delete(id);
     this.settling.delete(id); // an ended session gets this one last look
-    const event = { type: 'CARD_FILES' as const, files, at: this.o.clock.wall() };
+    const event = { type: 'CARD_FILES' as const, files, at: this.o.clock.wall(), listedFrom };
     if (now.actor) now.actor.send(event);
     else now.journal.record(event);
     return 'done';
