@@ -15,8 +15,8 @@ S('a stop while the last frame is still being written: its late file is credited
     const { sessionId } = h.controller.startSession(commandSchemas.start_intervalometer.parse({ interval: 1, stopCondition: 'unlimited' })).session;
     const shots = () => h.controller.sessionShots(sessionId, 1, 10).shots;
     await until(() => shots().length === 1, 'the first frame', 10_000);
-    // From now on the camera writes a frame 1.5 s after its press: after the next slot, where its shot gives up.
-    h.sim.control.setModes({ noiseReductionMs: 1_500 });
+    // From now on the camera writes a frame 3 s after its press: after the next slot, where its shot gives up.
+    h.sim.control.setModes({ noiseReductionMs: 3_000 });
     await until(() => h.sim.control.state().presses.length === 2, 'the second press', 10_000);
     h.controller.stopSession();
     await until(() => h.controller.state().intervalometer?.state === 'stopped', 'the stop', 10_000);
