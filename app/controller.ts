@@ -719,6 +719,7 @@ export class Controller {
       ? { path: c.recentFiles.filter((f) => f.number < first.number).at(-1)?.path ?? null, wall: first.plannedAt - c.plan.intervalMs }
       : { path: c.recentFiles.at(-1)?.path ?? null, wall: c.lastShot?.plannedAt ?? c.plan.startedAt };
     let files: CardFile[];
+    const listedFrom = this.o.clock.wall();
     try {
       files = await this.o.camera.filesSince(mark);
     } catch (error) {
@@ -733,7 +734,7 @@ export class Controller {
     if (now.journal.snapshot?.matches({ running: 'shooting' })) return 'later';
     this.reconcileDue.delete(id);
     this.settling.delete(id); // an ended session gets this one last look
-    const event = { type: 'CARD_FILES' as const, files, at: this.o.clock.wall() };
+    const event = { type: 'CARD_FILES' as const, files, at: this.o.clock.wall(), listedFrom };
     if (now.actor) now.actor.send(event);
     else now.journal.record(event);
     return 'done';
@@ -745,14 +746,20 @@ export class Controller {
     return journal ? { journal } : null;
   }
 
-  /** Files the camera reported for an earlier release: they go to that release's own slot. */
+  /**
+   * Files the camera reported for an earlier release: they go to that release's own slot, also when its session has
+   * ended meanwhile (a stop while the last frame was still being written): an ended session takes FILES_LATE too.
+   */
   private lateFiles(late: LateFiles): void {
-    const active = this.active;
-    if (active?.journal.snapshot?.context.plan.id !== late.tag.sessionId) {
-      this.o.logger.warn({ tag: late.tag, files: late.files }, 'late files for a session that is no longer live; the next reconciliation keeps them');
+    const id = late.tag.sessionId;
+    const event = { type: 'FILES_LATE' as const, number: late.tag.number, files: late.files };
+    const target = this.reconcileTarget(id) ?? (this.lastSession?.snapshot?.context.plan.id === id ? { journal: this.lastSession } : null);
+    if (!target) {
+      this.o.logger.warn({ tag: late.tag, files: late.files }, 'late files for a session this process no longer holds; the card check keeps them');
       return;
     }
-    active.actor.send({ type: 'FILES_LATE', number: late.tag.number, files: late.files });
+    if (target.actor) target.actor.send(event);
+    else target.journal.record(event);
   }
 
   private emit(b: Broadcast): void {

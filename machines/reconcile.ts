@@ -3,8 +3,9 @@
 // the camera numbers files in release order, so a release found between the files of slots a and b can only belong
 // to a slot strictly between them, and releases keep their slots' order. Capture time, where the camera gives it,
 // is the second a file was closed (whole seconds), which is never before its press: it rules out the slots planned
-// after it. Of the slots left, the earliest takes the release, so that when every unsettled press fired (the
-// common case: a crash or a lost answer mid-press) each gets its own file in order.
+// after it. Of the slots left, the likeliest to have fired take the releases (an accepted press before one a crash
+// cut off, and last a press an earlier listing showed without a file), then the earliest, so that when every
+// unsettled press fired (the common case: a crash or a lost answer mid-press) each gets its own file in order.
 import type { CardFile } from './camera-port.ts';
 import type { ShotResultKind } from './session-facts.ts';
 
@@ -13,6 +14,12 @@ export interface PendingSlot {
   number: number;
   plannedAt: number;
   result: ShotResultKind;
+  /**
+   * A card listing begun after its press window closed showed no file for it. The camera refuses listings while it
+   * exposes, processes or writes, so had the press fired its file would have been there: it takes a file only when
+   * no other slot can.
+   */
+  unseen?: true;
 }
 
 /** A file the log already credits to a slot. */
@@ -95,11 +102,12 @@ export function reconcile(pending: readonly PendingSlot[], known: readonly Known
 }
 
 /**
- * How likely an unsettled slot's press fired, when fewer releases than slots are found: a press cut off by a crash
- * most likely left; an `ok` press whose file never came surely did; an UNCONFIRMED one was already watched for a
- * file through its whole press window and showed none.
+ * How likely an unsettled slot's press fired, when fewer releases than slots are found: an `ok` press whose file
+ * never came surely did (the camera accepted it), so it comes first; a press cut off by a crash most likely left; an
+ * UNCONFIRMED one was already watched for a file through its whole press window and showed none; one an earlier
+ * listing showed without a file (`unseen`) almost surely did not.
  */
-const likelihood = (p: PendingSlot): number => (p.result === 'unknown' ? 3 : p.result === 'ok' ? 2 : 1);
+const likelihood = (p: PendingSlot): number => (p.unseen ? 0 : p.result === 'ok' ? 3 : p.result === 'unknown' ? 2 : 1);
 
 /** A release to place: which slots it can belong to, and how far its capture time lies from a slot's plan. */
 interface Release {

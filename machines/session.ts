@@ -96,8 +96,11 @@ export type SessionEvent =
   | ({ type: 'RESUME' } & ResumeReading)
   /** Files the camera reported for slot `number` after its shot was recorded. */
   | { type: 'FILES_LATE'; number: number; files: string[] }
-  /** The card's files since the session's evidence mark, for reconciliation. */
-  | { type: 'CARD_FILES'; files: CardFile[]; at: number }
+  /**
+   * The card's files since the session's evidence mark, for reconciliation. `listedFrom`: wall time the listing was
+   * begun (absent in older logs), so the slots whose press windows had closed by then are known to be on it.
+   */
+  | { type: 'CARD_FILES'; files: CardFile[]; at: number; listedFrom?: number | undefined }
   | { type: 'SAVE'; at: number; title?: string | undefined }
   /** The photographer pauses and resumes the session (`pause_intervalometer` / `resume_intervalometer`). */
   | ({ type: 'PAUSE' } & Reading)
@@ -481,7 +484,10 @@ export const sessionMachine = setup({
       // A frame still being written (long noise reduction) may yet show up for a recent unknown or failed slot; an
       // `ok` slot keeps taking late files whether pending or not. Older slots the card did not settle, it never will.
       const pending = credited.pending.filter((p) => p.result !== 'ok' && p.number > context.nextIndex - SETTLE_WINDOW_SLOTS);
-      enqueue.assign({ pending });
+      // Those whose press window closed before the listing began would have shown their file on it had they fired.
+      const { listedFrom } = event;
+      const before = (p: PendingSlot) => listedFrom !== undefined && p.plannedAt + context.plan.intervalMs <= listedFrom;
+      enqueue.assign({ pending: pending.map((p) => (before(p) ? { ...p, unseen: true as const } : p)) });
     }),
   },
 }).createMachine({

@@ -257,6 +257,25 @@ S('capture time (whole seconds, never before the press) rules out the slots plan
   ]);
 });
 
+S('a card listing begun after a press that shows no file for it makes that press the least likely owner of a later file', () => {
+  // KILL_SEED=1389876099, 0.5 s slots: the process dies pressing slot 2, and the next one lists the card (nothing
+  // new: slot 2 never fired), then dies pressing slot 4. A file the camera dates +1 s is found: slots 2 and 4 both
+  // fit its capture time, but the camera cannot have been holding slot 2's file back from the first listing.
+  const at = (ms: number) => WALL0 + ms;
+  const i = plan({ intervalMs: 500, totalShots: 20 });
+  const first = [tick(10_000), done(10_001, ['100CANON/IMG_0001.JPG']), tick(10_480), restarted(50, at(1_300), at(480))];
+  const listed = { type: 'CARD_FILES', at: at(1_350), listedFrom: at(1_320), files: [{ path: '100CANON/IMG_0001.JPG', capturedAt: at(0) }] };
+  const slot4 = run([...first, listed], i).snapshot.context.nextAt;
+  const events = [...first, listed, tick(slot4 - 20), restarted(60, at(2_600), at(1_480))];
+  const found = { type: 'CARD_FILES', at: at(2_750), listedFrom: at(2_700), files: [{ path: '100CANON/IMG_0001.JPG', capturedAt: at(0) }, { path: '100CANON/IMG_0002.JPG', capturedAt: at(1_000) }] };
+  const { facts } = run([...events, found], i);
+  assert.equal(slots(facts).slice(0, 4), [[1, 'ok'], [2, 'unknown'], [3, 'skipped'], [4, 'unknown']]);
+  assert.equal(facts.filter((f) => f.type === 'shot.recovered').map((f) => f.type === 'shot.recovered' && [f.number, f.files]), [[4, ['100CANON/IMG_0002.JPG']]]);
+  // Without a listing to tell, the two are alike and the capture time decides as before.
+  const blind = run([...first, tick(slot4 - 20), restarted(60, at(2_600), at(1_480)), found], i);
+  assert.equal(blind.facts.filter((f) => f.type === 'shot.recovered').map((f) => f.type === 'shot.recovered' && f.number), [2]);
+});
+
 S('a late file goes to its own shot, never to the next one, and is credited once', () => {
   const { snapshot, facts } = run(
     [tick(10_000), done(10_001, []), tick(11_000), done(11_001, []), { type: 'FILES_LATE', number: 1, files: ['100CANON/IMG_0001.CR3', '100CANON/IMG_0001.JPG'] }, { type: 'FILES_LATE', number: 1, files: ['100CANON/IMG_0001.JPG'] }],
