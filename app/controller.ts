@@ -41,6 +41,8 @@ export type ResumePolicy = 'auto' | 'ask';
 
 /** How far ahead of the start command slot 0 is planned (bench: the start's own work took 7–15 ms here, more on SD). */
 const FIRST_SLOT_LEAD_MS = 100;
+/** How long presses wait, after the camera is back, for the card check that settles the presses before them. */
+const CARD_CHECK_HOLD_MS = 300;
 /** How far back the camera's battery readings are read to see how fast it drains. */
 const BATTERY_LOOKBACK_MS = 12 * 3_600_000;
 /** While a session waits for its camera, a reconnection is tried at least this often (the camera's own backoff is longer). */
@@ -100,6 +102,10 @@ export class Controller {
   private unsubscribeLateFiles?: () => void;
   /** Shots waiting for the camera to (re)connect, until their press window closes. */
   private readonly readyWaiters = new Set<() => void>();
+  /** The camera is back and the live session's card is being checked before any press (cameraBack). */
+  private checkingCardFirst = false;
+  /** A shot was let go to press (cameraReady) and its session has not left `shooting` since. */
+  private pressing = false;
   /** The Pi's WiFi link and AP: its commands are guarded against the running session. */
   readonly network: Network;
   /** The phone's time for the Pi, the Pi's for the camera. */
@@ -574,6 +580,7 @@ export class Controller {
         // A card comparison waits for the grid to rest between slots: a frame in flight is not an orphan.
         if (t.snapshot.matches({ running: 'waiting' }) && this.reconcileDue.has(id)) this.reconcileSoon();
         if (this.active?.journal.snapshot?.context.plan.id === id) {
+          if (!t.snapshot.matches({ running: 'shooting' })) this.pressing = false;
           this.probeWhileWaiting(t.snapshot);
           this.letGoIfOver(t.snapshot);
         }
@@ -657,12 +664,16 @@ export class Controller {
   /** Resolves true once the camera is connected, or false if it is not by `deadlineMono`. */
   private cameraReady(deadlineMono: number): Promise<boolean> {
     const camera = this.camera?.journal.snapshot;
-    if (camera && connectionOf(camera.value) === 'connected') return Promise.resolve(true);
+    if (camera && connectionOf(camera.value) === 'connected' && !this.checkingCardFirst) {
+      this.pressing = true;
+      return Promise.resolve(true);
+    }
     const { clock } = this.o;
     return new Promise((resolve) => {
       const ready = () => {
         clock.clearTimeout(timer);
         this.readyWaiters.delete(ready);
+        this.pressing = true;
         resolve(true);
       };
       const timer = clock.setTimeout(() => {
@@ -675,13 +686,31 @@ export class Controller {
 
   /** The camera is (back) in touch: waiting shots go, and the card is compared with the log of the live session. */
   private cameraBack(): void {
-    for (const ready of [...this.readyWaiters]) ready();
     void this.timeSync.cameraConnected();
     // How far the camera's clock is from the Pi's, for the phone (camera_clock_offset).
     this.cameraSettings.clock.read().catch((err: unknown) => this.o.logger.debug({ err }, 'camera clock not read'));
     const active = this.active?.journal.snapshot;
-    if (active) this.reconcileDue.add(active.context.plan.id);
-    this.reconcileSoon();
+    const release = () => {
+      this.checkingCardFirst = false;
+      for (const ready of [...this.readyWaiters]) ready();
+    };
+    if (!active) {
+      release();
+      this.reconcileSoon();
+      return;
+    }
+    // The live session's card is checked before its first press after a (re)connect: a press a crash or an outage
+    // cut off is then settled by a listing logged before any new press could add a file (a later listing could not
+    // tell that press's file from the new one's). Presses wait at most CARD_CHECK_HOLD_MS for it.
+    const id = active.context.plan.id;
+    this.reconcileDue.add(id);
+    this.checkingCardFirst = true;
+    const check = this.reconcileSession(id, { pressesHeld: true }).catch((err: unknown) => this.o.logger.warn({ err }, 'card check before the first press failed'));
+    const hold = new Promise<void>((resolve) => this.o.clock.setTimeout(resolve, CARD_CHECK_HOLD_MS));
+    void Promise.race([check, hold]).then(() => {
+      release();
+      this.reconcileSoon();
+    });
   }
 
   private reconcileSoon(): void {
@@ -703,14 +732,16 @@ export class Controller {
    * One card check: lists the card since the session's evidence mark and hands the files to the session (a logged
    * event). `later` while a frame is in flight (it would look like an orphan), `camera` when the camera cannot answer.
    */
-  private async reconcileSession(id: string): Promise<'done' | 'later' | 'camera'> {
+  private async reconcileSession(id: string, o: { pressesHeld?: boolean } = {}): Promise<'done' | 'later' | 'camera'> {
     const target = this.reconcileTarget(id);
     if (!target) {
       this.reconcileDue.delete(id);
       return 'done';
     }
+    // Held presses (cameraBack): a slot waiting in `shooting` has sent nothing, so the listing cannot show its file.
+    const held = () => o.pressesHeld === true && this.checkingCardFirst && !this.pressing;
     const snapshot = target.journal.snapshot!;
-    if (snapshot.matches({ running: 'shooting' })) return 'later';
+    if (snapshot.matches({ running: 'shooting' }) && !held()) return 'later';
     const camera = this.camera?.journal.snapshot;
     if (!camera || connectionOf(camera.value) !== 'connected') return 'camera';
     const c = snapshot.context;
@@ -731,10 +762,10 @@ export class Controller {
       this.reconcileDue.delete(id);
       return 'done';
     }
-    if (now.journal.snapshot?.matches({ running: 'shooting' })) return 'later';
+    if (now.journal.snapshot?.matches({ running: 'shooting' }) && !held()) return 'later';
     this.reconcileDue.delete(id);
     this.settling.delete(id); // an ended session gets this one last look
-    const event = { type: 'CARD_FILES' as const, files, at: this.o.clock.wall(), listedFrom };
+    const event = { type: 'CARD_FILES' as const, files, at: this.o.clock.wall(), listedFrom, ...(held() ? { pressesHeld: true } : {}) };
     if (now.actor) now.actor.send(event);
     else now.journal.record(event);
     return 'done';

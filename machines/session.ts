@@ -99,8 +99,10 @@ export type SessionEvent =
   /**
    * The card's files since the session's evidence mark, for reconciliation. `listedFrom`: wall time the listing was
    * begun (absent in older logs), so the slots whose press windows had closed by then are known to be on it.
+   * `pressesHeld`: the controller held every press from before the listing began until it was logged, so it also
+   * settles slots while the next one waits in `shooting`.
    */
-  | { type: 'CARD_FILES'; files: CardFile[]; at: number; listedFrom?: number | undefined }
+  | { type: 'CARD_FILES'; files: CardFile[]; at: number; listedFrom?: number | undefined; pressesHeld?: boolean | undefined }
   | { type: 'SAVE'; at: number; title?: string | undefined }
   /** The photographer pauses and resumes the session (`pause_intervalometer` / `resume_intervalometer`). */
   | ({ type: 'PAUSE' } & Reading)
@@ -592,6 +594,9 @@ export const sessionMachine = setup({
             ],
           },
           on: {
+            // A card check made while the controller held this slot's press (after a (re)connect, before any press
+            // could add a file): nothing is in flight, so it settles the older slots now. Any other waits for `waiting`.
+            CARD_FILES: { guard: ({ event }) => event.pressesHeld === true, actions: 'reconcileCard' },
             // The exposure in flight is finished and recorded before the session stops or is suspended.
             STOP: { guard: ({ context }) => !context.stopRequested, actions: 'requestStop' },
             SUSPEND: { guard: ({ context }) => !context.suspendRequested, actions: 'requestSuspend' },
