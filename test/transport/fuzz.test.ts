@@ -6,22 +6,11 @@ import * as assert from 'uvu/assert';
 import { COMMANDS, ERROR_CODES } from '../../transport/protocol.ts';
 import { READ_ONLY_COMMANDS } from '../../transport/roles.ts';
 import { cameraConnected, startHarness, type Harness } from '../helpers/in-process.ts';
+import { prng } from '../helpers/sim-process.ts';
 import { Client, type Message } from '../helpers/ws-client.ts';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 9009);
 const COUNT = 12_000;
-
-/** mulberry32: small, seeded, good enough to pick cases. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const S = suite(`WebSocket fuzz (seed ${SEED})`);
 let h: Harness;
