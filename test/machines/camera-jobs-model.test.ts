@@ -1,9 +1,10 @@
 // Model-based over what the connected camera does: test photos (plain and bulb), live view, and the release of a
 // shutter a crashed process left held. Every shortest path is driven through a live journaled actor with
 // hand-driven actors; replaying the log must give the live snapshot, and the model's state.
+import { handDriven } from '../helpers/hand-driven.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fromCallback, fromPromise, type AnyEventObject, type EventObject } from 'xstate';
+import { fromCallback, type AnyEventObject, type EventObject } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { ManualClock } from '../../adapters/clock.ts';
 import type { CameraStatus } from '../../machines/camera-port.ts';
@@ -77,12 +78,10 @@ for (const [name, input] of [
     for (const path of paths) {
       const store = openStore(':memory:');
       const log = new EventLog(store);
-      const pending = new Map<string, { resolve: (o: unknown) => void; reject: (e: unknown) => void }>();
-      const promiseActor = (id: string) =>
-        fromPromise<unknown, unknown>(() => new Promise((resolve, reject) => pending.set(id, { resolve, reject })));
+      const { hold, drive } = handDriven();
       const machine = cameraMachine.provide({
         actors: {
-          ...Object.fromEntries(PROMISE_ACTORS.map((id) => [id, promiseActor(id)])),
+          ...Object.fromEntries(PROMISE_ACTORS.map((id) => [id, hold(id)])),
           monitor: fromCallback<EventObject, { status: CameraStatus | null }>(() => undefined),
           deadline: fromCallback<EventObject, { at: number }>(() => undefined),
           testPhoto: fromCallback(() => undefined),
@@ -95,17 +94,7 @@ for (const [name, input] of [
         facts: (previous, next, event) => cameraFacts(previous, next, event),
       });
       const actor = startJournaledActor(journal, { input }, { onError: (e) => assert.unreachable(String(e)), onAppendFailed: (e) => assert.unreachable(String(e)) });
-      for (const { event } of path.steps.slice(1)) {
-        const e = event as AnyEventObject;
-        const m = /^xstate\.(done|error)\.actor\.(.+)$/.exec(e.type);
-        if (m) {
-          const slot = pending.get(m[2]!);
-          pending.delete(m[2]!);
-          if (m[1] === 'done') slot?.resolve(e.output);
-          else slot?.reject(e.error);
-        } else actor.send(e as Parameters<typeof actor.send>[0]);
-        await new Promise((r) => setImmediate(r));
-      }
+      await drive(path.steps, (e) => actor.send(e as Parameters<typeof actor.send>[0]));
       const live = JSON.parse(JSON.stringify({ value: actor.getSnapshot().value, context: actor.getSnapshot().context }));
       const replayed = replay(cameraMachine, log.readStream('camera').map((r) => r.data as AnyEventObject))!;
       const trail = path.steps.map((s) => s.event.type).join(' → ');

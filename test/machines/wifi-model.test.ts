@@ -1,9 +1,10 @@
 // Model-based, like the camera's: every shortest path of the WiFi link machine, driven through a live journaled
 // actor with hand-driven actors; replaying the log must give the live snapshot and the model's state, and the facts
 // derived on replay must be the ones stored.
+import { handDriven } from '../helpers/hand-driven.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fromCallback, fromPromise, type AnyEventObject, type EventObject } from 'xstate';
+import { fromCallback, type AnyEventObject, type EventObject } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { ManualClock } from '../../adapters/clock.ts';
 import type { NetworkReading } from '../../machines/network-port.ts';
@@ -66,9 +67,7 @@ S('on every path, replaying the log gives the live snapshot, the model state and
   for (const path of paths) {
     const store = openStore(':memory:');
     const log = new EventLog(store);
-    type Pending = { resolve: (o: unknown) => void; reject: (e: unknown) => void };
-    const slots = new Map<string, Pending>();
-    const hold = (id: string) => fromPromise<never, unknown>(() => new Promise((resolve, reject) => slots.set(id, { resolve: resolve as (o: unknown) => void, reject })));
+    const { hold, drive } = handDriven();
     const machine = wifiMachine.provide({
       actors: {
         watch: fromCallback<EventObject>(() => undefined),
@@ -85,17 +84,7 @@ S('on every path, replaying the log gives the live snapshot, the model state and
       facts: (previous, next, event) => networkFacts(previous, next, event),
     });
     const actor = startJournaledActor(journal, { input }, { onError: (e) => assert.unreachable(String(e)), onAppendFailed: (e) => assert.unreachable(String(e)) });
-    for (const { event } of path.steps.slice(1)) {
-      const e = event as AnyEventObject;
-      const m = /^xstate\.(done|error)\.actor\.(\w+)$/.exec(e.type);
-      if (m) {
-        const slot = slots.get(m[2]!);
-        slots.delete(m[2]!);
-        if (m[1] === 'done') slot?.resolve(e.output);
-        else slot?.reject(e.error);
-      } else actor.send(e as Parameters<typeof actor.send>[0]);
-      await new Promise((r) => setImmediate(r));
-    }
+    await drive(path.steps, (e) => actor.send(e as Parameters<typeof actor.send>[0]));
     const trail = path.steps.map((s) => s.event.type).join(' → ');
     const rows = log.readStream('network');
     const live = JSON.parse(JSON.stringify({ value: actor.getSnapshot().value, context: actor.getSnapshot().context }));
