@@ -1,23 +1,11 @@
 // Commands of the camera settings and clock (docs/protocol.md, "Camera settings and clock"): spread into
 // commandSchemas in protocol.ts.
 import * as z from 'zod';
+import { timeZone } from './protocol-time.ts';
 
 /** Setting names as the camera spells them in `shooting/settings` (`tv`, `iso`, `shootingmodedial_movie` …). */
 const settingName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a CCAPI setting name such as tv, av, iso, wb');
 const part = z.union([z.string().max(64), z.number().finite()]);
-
-/** An IANA zone name this machine knows (e.g. `Asia/Kolkata`, `Pacific/Chatham`, `America/St_Johns`). */
-const timeZone = z
-  .string()
-  .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'not a time zone this machine knows (IANA name such as Asia/Kolkata)');
 
 export const cameraSettingsCommandSchemas = {
   get_camera_settings: z.object({}).strict().optional(),

@@ -1,21 +1,11 @@
 // Wire schemas of time sync (issue 10): the seed's hyphenated names for the exchange, snake_case for the rest.
 // Spread into commandSchemas in protocol.ts.
 import * as z from 'zod';
+import { isTimeZone } from '../app/schedule.ts';
 
 const epochMs = z.number().finite().min(0).max(8.64e15);
 /** An IANA zone the runtime knows (`Europe/Berlin`), as the phone's Intl reports it. */
-export const timeZone = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, 'not an IANA time zone');
+export const timeZone = z.string().min(1).max(64).refine(isTimeZone, 'not an IANA time zone name (such as Europe/Berlin)');
 
 export const timeCommandSchemas = {
   /** The phone's answer to a `time-sync-request`: t1 echoed, t2 its receive time, t3 its send time (epoch ms). */

@@ -3,10 +3,10 @@
 // Server → clients: broadcasts {type, seq, timestamp, data}, seq being the stored fact's global position.
 import * as z from 'zod';
 import { networkCommandSchemas } from './protocol-network.ts';
-import { timeCommandSchemas } from './protocol-time.ts';
+import { timeCommandSchemas, timeZone } from './protocol-time.ts';
 import { cameraAddressCommandSchemas } from './protocol-camera-address.ts';
 import { cameraSettingsCommandSchemas } from './camera-settings-schemas.ts';
-import { CLOCK_TIME, ISO_WITH_OFFSET, isTimeZone } from '../app/schedule.ts';
+import { CLOCK_TIME, ISO_WITH_OFFSET } from '../app/schedule.ts';
 import { bulbSeconds, cameraCommandSchemas } from './protocol-camera.ts';
 
 export const ERROR_CODES = [
@@ -70,7 +70,7 @@ const startIntervalometer = z
     /** `duration`: seconds. */
     duration: z.number().finite().min(1).max(7 * 86_400).optional(),
     /** The client's IANA zone, for "HH:MM" and local times in reports. */
-    timezone: z.string().max(64).refine(isTimeZone, 'not an IANA time zone name').optional(),
+    timezone: timeZone.optional(),
     /** Start despite pre-flight errors. */
     force: z.boolean().optional(),
     /** Frames failed in a row after which the session pauses (default 5). */
