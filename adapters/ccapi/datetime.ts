@@ -68,5 +68,8 @@ export function cameraZoneAt(utcMs: number, timeZone?: string): { stdOffsetMin: 
   const jan = zoneOffsetAt(Date.UTC(year, 0, 1), timeZone);
   const jul = zoneOffsetAt(Date.UTC(year, 6, 1), timeZone);
   const stdOffsetMin = Math.min(jan, jul);
-  return { stdOffsetMin, dst: zoneOffsetAt(utcMs, timeZone) > stdOffsetMin };
+  const now = zoneOffsetAt(utcMs, timeZone);
+  // CCAPI's dst flag is one hour; a zone with another DST amount (Lord Howe: 30 min) is sent its offset of the moment.
+  if (now === stdOffsetMin) return { stdOffsetMin, dst: false };
+  return now - stdOffsetMin === 60 ? { stdOffsetMin, dst: true } : { stdOffsetMin: now, dst: false };
 }

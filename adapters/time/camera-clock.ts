@@ -4,7 +4,7 @@
 // The camera adapter's clock controls (`controls().readClock()` / `writeClock(utcMs, stdOffsetMin, dst)`, from the
 // camera issue) are used when present; reading falls back to `datetime()`, and without `writeClock` setting fails
 // with NOT_SUPPORTED. This is the one place that calls them.
-import { formatCanonDatetime } from '../ccapi/datetime.ts';
+import { cameraZoneAt, formatCanonDatetime } from '../ccapi/datetime.ts';
 
 export interface CameraClockPort {
   /** The camera's time (epoch ms, whole seconds). */
@@ -23,22 +23,9 @@ interface ClockCapable {
 
 const fail = (code: string, message: string) => Object.assign(new Error(message), { code });
 
-/** The zone's UTC offset in minutes at `utcMs`, from Intl (`GMT+05:30` → 330). */
-export function zoneOffsetMin(utcMs: number, timeZone: string): number {
-  const name = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(new Date(utcMs)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const m = /GMT([+-])(\d{2}):?(\d{2})?/.exec(name);
-  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3] ?? 0)) : 0;
-}
-
 /** The camera's zone fields for an instant in an IANA zone (UTC when none is known): standard offset and dst flag. */
 export function cameraZone(utcMs: number, timeZone: string | null): { stdOffsetMin: number; dst: boolean } {
-  if (!timeZone) return { stdOffsetMin: 0, dst: false };
-  const year = new Date(utcMs).getUTCFullYear();
-  // The standard offset is the smaller of midwinter's and midsummer's, whichever hemisphere the zone is in.
-  const std = Math.min(zoneOffsetMin(Date.UTC(year, 0, 1), timeZone), zoneOffsetMin(Date.UTC(year, 6, 1), timeZone));
-  const now = zoneOffsetMin(utcMs, timeZone);
-  // CCAPI's dst flag is one hour; a zone with another DST amount is written as its offset of the moment.
-  return now - std === 60 ? { stdOffsetMin: std, dst: true } : { stdOffsetMin: now, dst: false };
+  return timeZone ? cameraZoneAt(utcMs, timeZone) : { stdOffsetMin: 0, dst: false };
 }
 
 /** The datetime string the camera is sent, for logs and tests. */
