@@ -115,8 +115,13 @@ export type SessionEvent =
   | ({ type: 'RELEASE_ALLOWED' } & Reading)
   | { type: 'DISCARD'; at: number };
 
-/** How long before a slot it is armed (logged and announced), so that work is done by the time the press is due. */
-export const ARM_AHEAD_MS = 20;
+/**
+ * How long before a slot it is armed (logged and announced), so that work is done by the time the press is due.
+ * The arm's append waits for fsync, which now and then stalls for 100 ms or more (SD cards, virtual disks; measured in
+ * docs/decisions.md §13): armed this early, such a stall is over before the press is due. At intervals of 0.25 s and
+ * less the slot is armed as soon as the one before it is done.
+ */
+export const ARM_AHEAD_MS = 250;
 
 /** A slot may still be shot until half an interval after its planned time; later it is skipped, never burst. */
 export const lateToleranceMs = (intervalMs: number): number => intervalMs / 2;
@@ -140,6 +145,16 @@ const plannedWall = (c: Pick<SessionContext, 'anchor' | 'plan'>, index: number):
   c.anchor.wall + (index - c.anchor.index) * c.plan.intervalMs;
 /** How much longer than an interval the last frame's file is waited for: a slow card, RAW+JPEG, a busy machine. */
 export const LAST_FRAME_FILE_WAIT_MS = 10_000;
+/**
+ * Where the wait for the current frame's file ends. The next slot bounds it, less a margin so that the next slot is
+ * still armed ahead of its time (a file that comes later is attached then: FILES_LATE). After the last slot there is
+ * none, and a session that ends (completed, its report made) while its last frame is still being written would log it
+ * without its file.
+ */
+const fileWaitEnd = (c: SessionContext): number =>
+  isLastSlot(c, c.nextIndex)
+    ? c.nextAt + c.plan.intervalMs + LAST_FRAME_FILE_WAIT_MS
+    : c.nextAt + c.plan.intervalMs - Math.min(ARM_AHEAD_MS, c.plan.intervalMs / 5);
 /** Number of slots in the plan; null for an unlimited session. */
 const slotsEnd = (c: SessionContext): number | null => (c.plan.stopCondition === 'unlimited' ? null : c.plan.totalShots);
 const isLastSlot = (c: SessionContext, index: number): boolean => {
@@ -539,8 +554,8 @@ export const sessionMachine = setup({
       on: { FILES_LATE: { actions: 'filesLate' } },
       states: {
         waiting: {
-          // Armed a little early: the TICK is made durable and announced before the slot, and the shoot actor then
-          // presses at the planned time itself.
+          // Armed early (ARM_AHEAD_MS): the TICK is made durable and announced before the slot, and the shoot actor
+          // then presses at the planned time itself.
           invoke: { id: 'deadline', src: 'deadline', input: ({ context }) => ({ at: context.nextAt - ARM_AHEAD_MS }) },
           on: {
             TICK: [
@@ -569,9 +584,7 @@ export const sessionMachine = setup({
               tag: { sessionId: context.plan.id, number: context.nextIndex + 1 },
               plannedMono: context.nextAt,
               pressDeadlineMono: context.nextAt + lateToleranceMs(context.plan.intervalMs),
-              // The next slot bounds the wait for files; after the last there is none, and a session that ends
-              // (completed, its report made) while its last frame is still being written would log it without its file.
-              fileDeadlineMono: context.nextAt + context.plan.intervalMs + (isLastSlot(context, context.nextIndex) ? LAST_FRAME_FILE_WAIT_MS : 0),
+              fileDeadlineMono: fileWaitEnd(context),
               bulbSeconds: context.plan.bulbSeconds ?? null,
             }),
             onDone: [
