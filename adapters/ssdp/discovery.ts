@@ -5,6 +5,7 @@
 
 import type { EventEmitter } from 'node:events';
 import { format } from 'node:util';
+import type { Socket } from 'node:dgram';
 import type { Agent } from 'node:http';
 import ssdp, { type SsdpHeaders } from 'node-ssdp';
 import type { Logger } from 'pino';
@@ -312,7 +313,9 @@ export class SsdpWatcher {
         const why = this.problems().join('; ') || 'no error reported';
         reject(new Error(`${what} not bound within ${BIND_TIMEOUT_MS / 1000} s (${why})`));
       }, BIND_TIMEOUT_MS);
-      client.start().then(
+      const started = client.start();
+      this.containJoinFailures(client, what);
+      started.then(
         () => {
           this.clock.clearTimeout(timer);
           resolve();
@@ -323,6 +326,44 @@ export class SsdpWatcher {
         },
       );
     });
+  }
+
+  /**
+   * node-ssdp joins the multicast group once a socket listens. A join failing with ENODEV/EADDRNOTAVAIL is retried
+   * after 5 s; a failure of that retry (or of a join on a socket closed meanwhile), and any other failure, it throws
+   * where nothing catches it, which would end the process (docs/decisions.md §1). So each socket's join reports those
+   * as a problem instead, and node-ssdp keeps its one retry. Called right after start(), which makes the sockets
+   * synchronously and joins only when they listen.
+   */
+  private containJoinFailures(client: ssdp.Client, what: string): void {
+    // node-ssdp's own address → socket map; its typings leave it out.
+    const sockets = (client as unknown as { sockets: Record<string, Socket> | null }).sockets ?? {};
+    for (const [address, socket] of Object.entries(sockets)) {
+      const join = socket.addMembership.bind(socket);
+      const setTtl = socket.setMulticastTTL.bind(socket);
+      let tries = 0;
+      const failed = (err: unknown) => {
+        if (!this.closed) this.problem(`${what}: cannot join the SSDP group on ${address}: ${errText(err)}`);
+      };
+      socket.addMembership = (group: string, iface?: string) => {
+        tries++;
+        try {
+          join(group, iface);
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          if (tries === 1 && (code === 'ENODEV' || code === 'EADDRNOTAVAIL')) throw err; // node-ssdp retries this one
+          failed(err);
+        }
+      };
+      socket.setMulticastTTL = (ttl: number) => {
+        try {
+          return setTtl(ttl);
+        } catch (err) {
+          failed(err);
+          return ttl;
+        }
+      };
+    }
   }
 
   /** node-ssdp logs through a debug-style function; its errors (failed sends, socket errors) become problems. */
