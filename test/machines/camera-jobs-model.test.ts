@@ -2,6 +2,7 @@
 // shutter a crashed process left held. Every shortest path is driven through a live journaled actor with
 // hand-driven actors; replaying the log must give the live snapshot, and the model's state.
 import { handDriven } from '../helpers/hand-driven.ts';
+import { assertReplayLaw } from '../helpers/replay-law.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fromCallback, type AnyEventObject, type EventObject } from 'xstate';
@@ -95,11 +96,10 @@ for (const [name, input] of [
       });
       const actor = startJournaledActor(journal, { input }, { onError: (e) => assert.unreachable(String(e)), onAppendFailed: (e) => assert.unreachable(String(e)) });
       await drive(path.steps, (e) => actor.send(e as Parameters<typeof actor.send>[0]));
-      const live = JSON.parse(JSON.stringify({ value: actor.getSnapshot().value, context: actor.getSnapshot().context }));
-      const replayed = replay(cameraMachine, log.readStream('camera').map((r) => r.data as AnyEventObject))!;
-      const trail = path.steps.map((s) => s.event.type).join(' → ');
-      assert.equal(JSON.parse(JSON.stringify({ value: replayed.value, context: replayed.context })), live, `replay differs after ${trail}`);
-      assert.equal(live.value, JSON.parse(JSON.stringify(path.state.value)), `live differs from the model after ${trail}`);
+      assertReplayLaw(cameraMachine, actor.getSnapshot(), log.readStream('camera'), {
+        modelValue: path.state.value,
+        trail: path.steps.map((s) => s.event.type).join(' → '),
+      });
       const rows = log.readStream('camera');
       assert.ok(rows.every((r) => r.facts.length >= 1), 'every logged camera transition states at least one fact');
       actor.stop();

@@ -2,12 +2,13 @@
 // actors; replaying the log gives the live snapshot and the model's state, and the facts derived on replay are the
 // stored ones. Then the rules one by one: source priority, validity, never a step while shooting.
 import { handDriven } from '../helpers/hand-driven.ts';
+import { assertReplayLaw } from '../helpers/replay-law.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fromCallback, type AnyEventObject, type EventObject } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { ManualClock } from '../../adapters/clock.ts';
-import { replay, step } from '../../machines/replay.ts';
+import { step } from '../../machines/replay.ts';
 import { VALIDITY_MS } from '../../machines/time-math.ts';
 import { timeFacts } from '../../machines/time-sync-facts.ts';
 import { TIME_MACHINE_VERSION, timeSyncMachine, type Estimate } from '../../machines/time-sync.ts';
@@ -59,18 +60,11 @@ S('on every path, replaying the log gives the live snapshot, the model state and
     const journal = new JournaledStream(machine, 'time', log, new ManualClock(), { machineVersion: TIME_MACHINE_VERSION, foldFromLastStart: true, facts: (p, n, e) => timeFacts(p, n, e) });
     const actor = startJournaledActor(journal, { input: undefined as never }, { onError: (e) => assert.unreachable(String(e)), onAppendFailed: (e) => assert.unreachable(String(e)) });
     await drive(path.steps, (e) => actor.send(e as Parameters<typeof actor.send>[0]));
-    const trail = path.steps.map((s) => s.event.type).join(' → ');
-    const rows = log.readStream('time');
-    const live = JSON.parse(JSON.stringify({ value: actor.getSnapshot().value, context: actor.getSnapshot().context }));
-    const replayed = replay(timeSyncMachine, rows.map((r) => r.data as AnyEventObject))!;
-    assert.equal(JSON.parse(JSON.stringify({ value: replayed.value, context: replayed.context })), live, `replay differs after ${trail}`);
-    assert.equal(live.value, path.state.value, `live differs from the model after ${trail}`);
-    let snap: Snap | null = null;
-    for (const r of rows) {
-      const next: Snap = step(timeSyncMachine, snap, r.data as AnyEventObject).snapshot;
-      assert.equal(JSON.parse(JSON.stringify(timeFacts(snap, next, r.data as AnyEventObject))), r.facts.map((f) => f.data), `facts differ at ${r.type} after ${trail}`);
-      snap = next;
-    }
+    assertReplayLaw(timeSyncMachine, actor.getSnapshot(), log.readStream('time'), {
+      modelValue: path.state.value,
+      trail: path.steps.map((s) => s.event.type).join(' → '),
+      facts: timeFacts,
+    });
     actor.stop();
     store.close();
   }

@@ -2,13 +2,14 @@
 // actor with hand-driven actors; replaying the log must give the live snapshot and the model's state, and the facts
 // derived on replay must be the ones stored.
 import { handDriven } from '../helpers/hand-driven.ts';
+import { assertReplayLaw } from '../helpers/replay-law.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fromCallback, type AnyEventObject, type EventObject } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { ManualClock } from '../../adapters/clock.ts';
 import type { NetworkReading } from '../../machines/network-port.ts';
-import { replay, step } from '../../machines/replay.ts';
+import { step } from '../../machines/replay.ts';
 import { networkFacts } from '../../machines/wifi-facts.ts';
 import { reconnectDelaysMs, WIFI_MACHINE_VERSION, wifiMachine, type ConnectResult, type ScanResult, type WifiFailure } from '../../machines/wifi.ts';
 import { openStore } from '../../store/db.ts';
@@ -85,19 +86,11 @@ S('on every path, replaying the log gives the live snapshot, the model state and
     });
     const actor = startJournaledActor(journal, { input }, { onError: (e) => assert.unreachable(String(e)), onAppendFailed: (e) => assert.unreachable(String(e)) });
     await drive(path.steps, (e) => actor.send(e as Parameters<typeof actor.send>[0]));
-    const trail = path.steps.map((s) => s.event.type).join(' → ');
-    const rows = log.readStream('network');
-    const live = JSON.parse(JSON.stringify({ value: actor.getSnapshot().value, context: actor.getSnapshot().context }));
-    const replayed = replay(wifiMachine, rows.map((r) => r.data as AnyEventObject))!;
-    assert.equal(JSON.parse(JSON.stringify({ value: replayed.value, context: replayed.context })), live, `replay differs after ${trail}`);
-    assert.equal(live.value, path.state.value, `live differs from the model after ${trail}`);
-    // The facts a replay derives are the facts that were stored (and broadcast).
-    let snap: ReturnType<typeof replay<typeof wifiMachine>> = null;
-    for (const r of rows) {
-      const next: Snap = step(wifiMachine, snap, r.data as AnyEventObject).snapshot;
-      assert.equal(JSON.parse(JSON.stringify(networkFacts(snap, next, r.data as AnyEventObject))), r.facts.map((f) => f.data), `facts differ at ${r.type} after ${trail}`);
-      snap = next;
-    }
+    assertReplayLaw(wifiMachine, actor.getSnapshot(), log.readStream('network'), {
+      modelValue: path.state.value,
+      trail: path.steps.map((s) => s.event.type).join(' → '),
+      facts: networkFacts,
+    });
     actor.stop();
     store.close();
   }
