@@ -111,6 +111,9 @@ S('a session killed with SIGKILL resumes by itself on its grid after the restart
   const beforeKill = Math.max(...client.messages.filter((m) => m.type === 'photo_taken').map((m) => m.data.shot.number as number));
   await stopServer(server!, 'SIGKILL');
   client.close();
+  // Down for several slots, so that some surely pass unshot: the compiled start-up alone can take less than 1.5
+  // intervals, and a slot within half an interval of its time is still shot after the restart.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
 
   server = await startServer(dataDir);
   client = await Client.connect(server.url);
