@@ -20,6 +20,11 @@ export interface PendingSlot {
    * no other slot can.
    */
   unseen?: true;
+  /**
+   * Wall time by which its press had surely left, if it left at all: the process that was to press it died before
+   * then (a crash mid-slot). A listing begun later settles it as one begun after its press window does.
+   */
+  leftBy?: number;
 }
 
 /** A file the log already credits to a slot. */

@@ -231,11 +231,11 @@ const withFiles = (recent: readonly KnownFile[], number: number, files: readonly
   [...recent, ...files.map((path) => ({ number, path }))].slice(-MAX_RECENT_FILES);
 
 /** Records slot nextIndex and moves the grid on by exactly one slot. */
-function recordSlot(enqueue: Enqueue, c: SessionContext, shot: ShotRecord): void {
+function recordSlot(enqueue: Enqueue, c: SessionContext, shot: ShotRecord, evidence: Pick<PendingSlot, 'leftBy'> = {}): void {
   enqueue.emit({ type: 'shot.recorded', sessionId: c.plan.id, shot });
   const nextIndex = c.nextIndex + 1;
   const pending = isPendingOutcome(shot.result, shot.error?.code ?? null, shot.files)
-    ? [...c.pending, { number: shot.number, plannedAt: shot.plannedAt, result: shot.result }].slice(-MAX_PENDING)
+    ? [...c.pending, { number: shot.number, plannedAt: shot.plannedAt, result: shot.result, ...evidence }].slice(-MAX_PENDING)
     : c.pending;
   enqueue.assign({
     nextIndex,
@@ -450,9 +450,12 @@ export const sessionMachine = setup({
       enqueue.assign({ stopRequested: true, stopReason: reason });
       enqueue.emit({ type: 'session.stop_requested', sessionId: context.plan.id, at: event.at, reason });
     }),
-    /** RESTARTED from `running.shooting`: the press may have left before the process died, so the slot is `unknown`. */
+    /**
+     * RESTARTED from `running.shooting`: the press may have left before the process died, so the slot is `unknown`;
+     * if it left, it left before this restart.
+     */
     settleInFlight: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type === 'RESTARTED') recordSlot(enqueue, context, { ...blankRecord(context), result: 'unknown' });
+      if (event.type === 'RESTARTED') recordSlot(enqueue, context, { ...blankRecord(context), result: 'unknown' }, { leftBy: event.at });
     }),
     announceSaved: enqueueActions(({ context, event, enqueue }) => {
       if (event.type === 'SAVE') enqueue.emit({ type: 'session.saved', sessionId: context.plan.id, title: event.title ?? context.plan.title, at: event.at });
@@ -501,9 +504,10 @@ export const sessionMachine = setup({
       // A frame still being written (long noise reduction) may yet show up for a recent unknown or failed slot; an
       // `ok` slot keeps taking late files whether pending or not. Older slots the card did not settle, it never will.
       const pending = credited.pending.filter((p) => p.result !== 'ok' && p.number > context.nextIndex - SETTLE_WINDOW_SLOTS);
-      // Those whose press window closed before the listing began would have shown their file on it had they fired.
+      // Those whose press window closed (or whose presser died) before the listing began would have shown their file
+      // on it had they fired.
       const { listedFrom } = event;
-      const before = (p: PendingSlot) => listedFrom !== undefined && p.plannedAt + context.plan.intervalMs <= listedFrom;
+      const before = (p: PendingSlot) => listedFrom !== undefined && Math.min(p.plannedAt + context.plan.intervalMs, p.leftBy ?? Infinity) <= listedFrom;
       enqueue.assign({ pending: pending.map((p) => (before(p) ? { ...p, unseen: true as const } : p)) });
     }),
   },

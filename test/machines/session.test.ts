@@ -276,6 +276,23 @@ S('a card listing begun after a press that shows no file for it makes that press
   assert.equal(blind.facts.filter((f) => f.type === 'shot.recovered').map((f) => f.type === 'shot.recovered' && f.number), [2]);
 });
 
+S('a listing begun after a crash shows every press the dead process sent, even within the press window', () => {
+  // KILL_SEED=586224353, 0.5 s slots on a grid at x.100 and x.600 s: the process dies armed for slot 2 (+100), the
+  // next lists the card at +330 (nothing new), then dies pressing slot 3 (+600). That press's file closes before +1 s,
+  // so the camera dates it +0: both slots fit, and slot 2 is nearer. Slot 2's press window was still open at the
+  // listing, but whoever was to press it had died before the listing began: had it pressed, the file would be there.
+  const at = (ms: number) => WALL0 + ms;
+  const i = { ...plan({ intervalMs: 500, totalShots: 20 }), plan: { ...plan().plan, intervalMs: 500, totalShots: 20, startedAt: at(-400) } };
+  const first = [tick(10_000), done(10_001, ['100CANON/IMG_0001.JPG']), tick(10_480), restarted(50, at(300), at(80))];
+  const listed = { type: 'CARD_FILES', at: at(350), listedFrom: at(330), files: [{ path: '100CANON/IMG_0001.JPG', capturedAt: at(-1_000) }] };
+  const slot3 = run([...first, listed], i).snapshot.context.nextAt;
+  const events = [...first, listed, tick(slot3 - 20), restarted(60, at(1_200), at(580))];
+  const found = { type: 'CARD_FILES', at: at(1_350), listedFrom: at(1_300), files: [{ path: '100CANON/IMG_0001.JPG', capturedAt: at(-1_000) }, { path: '100CANON/IMG_0002.JPG', capturedAt: at(0) }] };
+  const { facts } = run([...events, found], i);
+  assert.equal(slots(facts).slice(0, 3), [[1, 'ok'], [2, 'unknown'], [3, 'unknown']]);
+  assert.equal(facts.filter((f) => f.type === 'shot.recovered').map((f) => f.type === 'shot.recovered' && [f.number, f.files]), [[3, ['100CANON/IMG_0002.JPG']]]);
+});
+
 S('a late file goes to its own shot, never to the next one, and is credited once', () => {
   const { snapshot, facts } = run(
     [tick(10_000), done(10_001, []), tick(11_000), done(11_001, []), { type: 'FILES_LATE', number: 1, files: ['100CANON/IMG_0001.CR3', '100CANON/IMG_0001.JPG'] }, { type: 'FILES_LATE', number: 1, files: ['100CANON/IMG_0001.JPG'] }],
