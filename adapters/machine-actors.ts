@@ -3,7 +3,7 @@
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
 import type { Logger } from 'pino';
 import type { CameraFailure, ConnectOutput } from '../machines/camera.ts';
-import type { ShootInput, ShotFailure, ShotOutput } from '../machines/session.ts';
+import { HELD_BACK, type ShootInput, type ShotFailure, type ShotOutput } from '../machines/session.ts';
 import { CameraError, type CameraPort, type CameraStatus } from '../machines/camera-port.ts';
 import type { Clock } from '../machines/clock.ts';
 
@@ -35,19 +35,75 @@ function errorInfo(error: unknown): { code: string; message: string } {
 }
 
 /**
+ * The armed slot's press, until it leaves. A slot is armed up to ARM_AHEAD_MS before its time; a stop, pause or
+ * shutdown in that window holds the press back, so the session ends (or holds) without shooting it.
+ */
+export class PressGate {
+  private armed: (() => boolean) | null = null;
+
+  /** Holds back the armed press: true if one was waiting (its slot fails with HELD_BACK), false if none or it left. */
+  holdBack(): boolean {
+    return this.armed?.() ?? false;
+  }
+
+  /** For the shoot actor: arms `holdBack` until the returned disarm is called. */
+  arm(holdBack: () => boolean): () => void {
+    this.armed = holdBack;
+    return () => {
+      if (this.armed === holdBack) this.armed = null;
+    };
+  }
+}
+
+/**
+ * Waits for the camera, then for the planned time. Whether the press left or was held back is settled at once, in
+ * the timer's own callback or in `holdBack`, so a press is either held back whole or shot whole. An actor stopped
+ * before its press (its session left `shooting` another way) holds it back too.
+ */
+function untilPress(clock: Clock, input: ShootInput, cameraReady: (deadlineMono: number) => Promise<boolean>, gate: PressGate, signal: AbortSignal): Promise<'due' | 'held' | 'unreachable'> {
+  return new Promise((resolve) => {
+    let settled = false;
+    let cancelDue = () => {};
+    const settle = (how: 'due' | 'held' | 'unreachable'): boolean => {
+      if (settled) return false;
+      settled = true;
+      disarm();
+      signal.removeEventListener('abort', onAbort);
+      resolve(how);
+      return true;
+    };
+    const holdBack = (): boolean => {
+      if (settled) return false;
+      cancelDue();
+      return settle('held');
+    };
+    const onAbort = () => void holdBack();
+    const disarm = gate.arm(holdBack);
+    signal.addEventListener('abort', onAbort);
+    void cameraReady(input.pressDeadlineMono).then((ready) => {
+      if (settled) return;
+      if (!ready) settle('unreachable');
+      else cancelDue = atMono(clock, input.plannedMono, () => settle('due'));
+    });
+  });
+}
+
+/**
  * One slot's release, pressed at its planned time, never before. A camera that is still (re)connecting gets until
  * the press window closes to be back (a resume right after a restart, a WiFi blip); `cameraReady` answers whether
- * it is, by that deadline. `stopping` aborts when the service stops: a bulb frame is released at once, so the stop
- * does not wait out a long exposure (systemd allows 90 s).
+ * it is, by that deadline. `gate` lets the controller hold the press back until it leaves. `stopping` aborts when the
+ * service stops: a bulb frame is released at once, so the stop does not wait out a long exposure (systemd allows 90 s).
  */
-export const shootActor = (camera: CameraPort, clock: Clock, cameraReady: (deadlineMono: number) => Promise<boolean>, stopping?: AbortSignal) =>
-  fromPromise<ShotOutput, ShootInput>(async ({ input }) => {
+export const shootActor = (camera: CameraPort, clock: Clock, cameraReady: (deadlineMono: number) => Promise<boolean>, gate: PressGate, stopping?: AbortSignal) =>
+  fromPromise<ShotOutput, ShootInput>(async ({ input, signal }) => {
+    // The slot was armed early (its TICK logged and announced); the press itself goes at the planned time.
+    const press = await untilPress(clock, input, cameraReady, gate, signal);
+    if (press === 'held') {
+      const heldBack: ShotFailure = { code: HELD_BACK, message: 'the press was held back before it left', fatal: false, attempts: 0, mono: clock.mono(), wall: clock.wall() };
+      throw heldBack;
+    }
     try {
-      if (!(await cameraReady(input.pressDeadlineMono))) {
-        throw new CameraError('UNREACHABLE', 'the camera was not connected within the press window', true);
-      }
-      // The slot was armed early (its TICK logged and announced); the press itself goes at the planned time.
-      await new Promise<void>((resolve) => atMono(clock, input.plannedMono, resolve));
+      if (press === 'unreachable') throw new CameraError('UNREACHABLE', 'the camera was not connected within the press window', true);
       const bulb = input.bulbSeconds === null ? {} : { bulb: { ms: Math.round(input.bulbSeconds * 1000), signal: stopping } };
       return await camera.shoot({ tag: input.tag, pressDeadlineMono: input.pressDeadlineMono, fileDeadlineMono: input.fileDeadlineMono, ...bulb });
     } catch (error) {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { fromPromise, type Actor, type SnapshotFrom } from 'xstate';
 import { CameraAddress } from './camera-address.ts';
-import { connectActor, deadlineActor, LOSS_CODES, monitorActor, shootActor } from '../adapters/machine-actors.ts';
+import { connectActor, deadlineActor, LOSS_CODES, monitorActor, PressGate, shootActor } from '../adapters/machine-actors.ts';
 import { CAMERA_MACHINE_VERSION, cameraMachine, connectionOf, type CameraMachine, type HeldShutter } from '../machines/camera.ts';
 import { CameraSettingsFeature } from './camera-settings.ts';
 import { cameraFacts } from '../machines/camera-facts.ts';
@@ -122,6 +122,8 @@ export class Controller {
   private probing = false;
   /** Report titles, deletes and restores (stream `reports`). */
   readonly reports: SessionReports;
+  /** The live session's armed press until it leaves: a stop, pause or shutdown holds it back. */
+  private readonly press = new PressGate();
   /** Aborted by stop(): a session's bulb frame in flight is released at once. */
   private readonly stopping = new AbortController();
   /** A bulb a session was exposing when the last process died: the camera machine releases it first. */
@@ -159,7 +161,7 @@ export class Controller {
       sessionActive: () => this.active?.journal.snapshot ?? null,
       requireCamera: () => this.requireCamera(),
     });
-    const shoot = shootActor(camera, clock, (until) => this.cameraReady(until), this.stopping.signal);
+    const shoot = shootActor(camera, clock, (until) => this.cameraReady(until), this.press, this.stopping.signal);
     this.sessionMachine = sessionMachine.provide({ actors: { deadline, shoot } });
     this.network = new Network({
       port: o.network ?? new SimulatedNetwork(clock),
@@ -276,6 +278,7 @@ export class Controller {
     // A paused session stays paused across the restart; any other running one finishes its frame and is suspended.
     if (active?.journal.snapshot?.matches('running') && !active.journal.snapshot.matches({ running: 'paused' })) {
       active.actor.send({ type: 'SUSPEND', at: this.o.clock.wall() });
+      this.press.holdBack();
       await settled(active.actor, (s) => !s.matches('running'));
     }
     this.unsubscribeLateFiles?.();
@@ -417,6 +420,7 @@ export class Controller {
     const { clock } = this.o;
     const wall = clock.wall();
     live.actor.send({ type: 'PAUSE', at: wall, mono: clock.mono(), wall });
+    this.press.holdBack();
     return sessionView(live.journal.snapshot!);
   }
 
@@ -504,6 +508,7 @@ export class Controller {
     if (!this.active) throw new ProtocolError('NOT_FOUND', 'No session is running');
     const { actor, journal } = this.active;
     actor.send({ type: 'STOP', at: this.o.clock.wall(), reason });
+    this.press.holdBack();
     return sessionView(journal.snapshot!);
   }
 

@@ -10,7 +10,8 @@ import type { ErrorInfo, Hold, HoldReason, ResumeNote, SessionFact, SessionPlan,
 /** Recorded with every logged event of this machine; replay refuses a log written by a machine it does not know. */
 // session@3: scheduled starts, stop-at/duration plans, holds (pause, camera lost, camera hot, failures in a row),
 // stop reasons. Logs of session@2 fold the same way (the new context fields start empty).
-export const SESSION_MACHINE_VERSION = 'session@3';
+// session@4: a press held back before it left (HELD_BACK) is not shot. Logs of session@3 have none and fold the same.
+export const SESSION_MACHINE_VERSION = 'session@4';
 
 export interface SessionInput {
   plan: SessionPlan;
@@ -117,11 +118,16 @@ export type SessionEvent =
 
 /**
  * How long before a slot it is armed (logged and announced), so that work is done by the time the press is due.
- * The arm's append waits for fsync, which now and then stalls for 100 ms or more (SD cards, virtual disks; measured in
- * docs/decisions.md §13): armed this early, such a stall is over before the press is due. At intervals of 0.25 s and
- * less the slot is armed as soon as the one before it is done.
+ * The arm's append waits for fsync, which now and then stalls for several hundred milliseconds (SD cards, virtual
+ * disks; measured in docs/decisions.md §13): armed this early, such a stall is over before the press is due. At
+ * intervals up to about a second the slot is armed as soon as the one before it is done. A stop, pause or shutdown
+ * that comes while the slot is armed holds its press back (HELD_BACK), so arming early costs no frame.
  */
-export const ARM_AHEAD_MS = 250;
+export const ARM_AHEAD_MS = 1000;
+/** How long before the next slot the wait for a frame's file ends (at most a fifth of the interval). */
+const FILE_WAIT_MARGIN_MS = 250;
+/** The failure code of an armed press that a stop, pause or shutdown held back before it left: nothing was exposed. */
+export const HELD_BACK = 'HELD_BACK';
 
 /** A slot may still be shot until half an interval after its planned time; later it is skipped, never burst. */
 export const lateToleranceMs = (intervalMs: number): number => intervalMs / 2;
@@ -154,7 +160,7 @@ export const LAST_FRAME_FILE_WAIT_MS = 10_000;
 const fileWaitEnd = (c: SessionContext): number =>
   isLastSlot(c, c.nextIndex)
     ? c.nextAt + c.plan.intervalMs + LAST_FRAME_FILE_WAIT_MS
-    : c.nextAt + c.plan.intervalMs - Math.min(ARM_AHEAD_MS, c.plan.intervalMs / 5);
+    : c.nextAt + c.plan.intervalMs - Math.min(FILE_WAIT_MARGIN_MS, c.plan.intervalMs / 5);
 /** Number of slots in the plan; null for an unlimited session. */
 const slotsEnd = (c: SessionContext): number | null => (c.plan.stopCondition === 'unlimited' ? null : c.plan.totalShots);
 const isLastSlot = (c: SessionContext, index: number): boolean => {
@@ -362,6 +368,7 @@ export const sessionMachine = setup({
       return event.type === 'TICK' && end !== null && firstTakeableSlot(context, event.mono, context.nextIndex + 1) >= end;
     },
     stopRequested: ({ context }) => context.stopRequested,
+    heldBack: ({ event }) => 'error' in event && asShotFailure(event.error).code === HELD_BACK,
     suspendRequested: ({ context }) => context.suspendRequested,
     lastSlot: ({ context }) => isLastSlot(context, context.nextIndex),
     // A camera too hot to release holds the session instead of ending it.
@@ -599,6 +606,11 @@ export const sessionMachine = setup({
               { target: 'waiting', actions: 'recordShot' },
             ],
             onError: [
+              // Held back before it left (docs/protocol.md): the slot was not shot, so it ends as from `waiting`.
+              { guard: and(['heldBack', 'stopRequested']), target: '#session.stopped', actions: 'endStopped' },
+              { guard: and(['heldBack', 'suspendRequested']), target: '#session.suspended', actions: 'suspend' },
+              { guard: and(['heldBack', 'holdRequested']), target: 'paused', actions: 'hold' },
+              { guard: 'heldBack', target: 'waiting' },
               { guard: 'fatalFailure', target: '#session.failed', actions: ['recordFailure', 'endFailed'] },
               { guard: 'stopRequested', target: '#session.stopped', actions: ['recordFailure', 'endStopped'] },
               { guard: 'lastSlot', target: '#session.completed', actions: ['recordFailure', 'endCompleted'] },
@@ -614,7 +626,8 @@ export const sessionMachine = setup({
             // A card check made while the controller held this slot's press (after a (re)connect, before any press
             // could add a file): nothing is in flight, so it settles the older slots now. Any other waits for `waiting`.
             CARD_FILES: { guard: ({ event }) => event.pressesHeld === true, actions: 'reconcileCard' },
-            // The exposure in flight is finished and recorded before the session stops or is suspended.
+            // The exposure in flight is finished and recorded before the session stops or is suspended. A press that
+            // has not left yet is held back by the controller (HELD_BACK, above).
             STOP: { guard: ({ context }) => !context.stopRequested, actions: 'requestStop' },
             SUSPEND: { guard: ({ context }) => !context.suspendRequested, actions: 'requestSuspend' },
             PAUSE: { guard: ({ context }) => context.holdRequested === null, actions: 'requestPause' },

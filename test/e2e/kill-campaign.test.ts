@@ -150,6 +150,8 @@ S('every frame is logged once, under its own slot, across 30+ SIGKILLs', async (
   assert.is(stop.type, REPLY_OK, JSON.stringify(stop.data));
   await client.waitFor((m) => m.type === B.stopped && endedSessionId(m) === sessionId, B.stopped);
 
+  // A stop can end the session while the camera still writes the last frame (its file comes to the ended session).
+  await until(async () => (await simState(sim!.origin)).phase === 'idle', 'the camera to write its last frame', 10_000);
   // The server reconciles the log with the card after reconnects and resumes: wait (bounded) for them to agree.
   const sessionFiles = async () => (await simState(sim!.origin)).card.map(cardName).filter((f) => !cardBefore.has(f));
   const logged = () => {

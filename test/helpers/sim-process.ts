@@ -36,6 +36,8 @@ export interface SimState {
   presses: SimPress[];
   /** Files on the card, in the camera's naming (e.g. 100CANON/IMG_0001.JPG). */
   card: string[];
+  /** The release cycle: `idle` once the last press's files are written. */
+  phase: 'idle' | 'exposing' | 'processing' | 'writing';
   [k: string]: unknown;
 }
 

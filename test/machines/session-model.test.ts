@@ -41,7 +41,7 @@ type Snap = ReturnType<typeof sessionMachine.transition>;
 
 /**
  * The events worth trying from a state, with payloads derived from its context: on time and late ticks, shots ok
- * with and without their file, ambiguous and fatal failures, stop, SIGTERM, restarts (resume or ask, in time or after
+ * with and without their file, ambiguous and fatal failures, a press held back, stop, SIGTERM, restarts (resume or ask, in time or after
  * the plan ran out), a resume, a late file and a card listing, save and discard.
  */
 function eventsFor(s: Snap): AnyEventObject[] {
@@ -62,6 +62,7 @@ function eventsFor(s: Snap): AnyEventObject[] {
     { type: 'xstate.error.actor.shoot', error: failure('UNREACHABLE') },
     { type: 'xstate.error.actor.shoot', error: failure('RELEASE_DISABLED', true) },
     { type: 'xstate.error.actor.shoot', error: failure('CARD', true) },
+    { type: 'xstate.error.actor.shoot', error: failure('HELD_BACK') },
     { type: 'PAUSE', ...reading(-100) },
     { type: 'UNPAUSE', ...reading(1200) },
     { type: 'CAMERA_LOST', ...reading(-90), error: { code: 'UNREACHABLE', message: 'gone' } },

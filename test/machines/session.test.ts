@@ -113,6 +113,25 @@ S('stop while waiting ends at once; stop while shooting waits for the frame in f
   assert.equal(shots(after.facts).map((s) => s.result), ['ok']);
 });
 
+S('a press held back while its slot was armed is not shot: stop ends, pause holds, SIGTERM suspends, and nothing is recorded', () => {
+  const heldBack = failed(10_050, 'HELD_BACK');
+  const stopped = run([tick(10_000), done(10_001), tick(10_100), { type: 'STOP', at: 5 }, heldBack]);
+  assert.is(stopped.snapshot.value, 'stopped');
+  assert.equal(slots(stopped.facts), [[1, 'ok']], 'slot 2 was armed, held back, and is no shot at all');
+  assert.equal(stopped.snapshot.context.counts, counts({ ok: 1 }));
+  const paused = run([tick(10_000), done(10_001), tick(10_100), { type: 'PAUSE', at: WALL0 + 10_090, mono: 10_090, wall: WALL0 + 10_090 }, heldBack]);
+  assert.equal(paused.snapshot.value, { running: 'paused' });
+  assert.is(paused.snapshot.context.nextIndex, 1, 'the held-back slot is the first the pause skips');
+  assert.is(paused.snapshot.context.hold?.reason, 'paused');
+  assert.is(paused.snapshot.context.failedInRow, 0);
+  const suspended = run([tick(10_000), done(10_001), tick(10_100), { type: 'SUSPEND', at: WALL0 + 10_090 }, heldBack], plan({ totalShots: 20 }));
+  assert.is(suspended.snapshot.value, 'suspended');
+  assert.is(suspended.snapshot.context.nextIndex, 1);
+  const unasked = run([tick(10_000), done(10_001), tick(10_100), heldBack]);
+  assert.equal(unasked.snapshot.value, { running: 'waiting' }, 'held back with nothing asked: the slot is armed again');
+  assert.equal(slots(unasked.facts), [[1, 'ok']]);
+});
+
 S('a stop carries its reason into the request and the end', () => {
   const battery = run([tick(10_000), { type: 'STOP', at: 5, reason: 'controller_battery' }, done(10_001)]);
   assert.equal(battery.facts.find((f) => f.type === 'session.stop_requested'), { type: 'session.stop_requested', sessionId: ID, at: 5, reason: 'controller_battery' });
