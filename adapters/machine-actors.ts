@@ -3,7 +3,7 @@
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
 import type { Logger } from 'pino';
 import type { CameraFailure, ConnectOutput } from '../machines/camera.ts';
-import { HELD_BACK, type ShootInput, type ShotFailure, type ShotOutput } from '../machines/session.ts';
+import { HELD_BACK, TOO_LATE, type ShootInput, type ShotFailure, type ShotOutput } from '../machines/session.ts';
 import { CameraError, type CameraPort, type CameraStatus } from '../machines/camera-port.ts';
 import type { Clock } from '../machines/clock.ts';
 
@@ -58,13 +58,20 @@ export class PressGate {
 /**
  * Waits for the camera, then for the planned time. Whether the press left or was held back is settled at once, in
  * the timer's own callback or in `holdBack`, so a press is either held back whole or shot whole. An actor stopped
- * before its press (its session left `shooting` another way) holds it back too.
+ * before its press (its session left `shooting` another way) holds it back too. A timer that fires after the press
+ * window closed (the process was stalled) does not press: that slot is `late`.
  */
-function untilPress(clock: Clock, input: ShootInput, cameraReady: (deadlineMono: number) => Promise<boolean>, gate: PressGate, signal: AbortSignal): Promise<'due' | 'held' | 'unreachable'> {
+function untilPress(
+  clock: Clock,
+  input: ShootInput,
+  cameraReady: (deadlineMono: number) => Promise<boolean>,
+  gate: PressGate,
+  signal: AbortSignal,
+): Promise<'due' | 'held' | 'late' | 'unreachable'> {
   return new Promise((resolve) => {
     let settled = false;
     let cancelDue = () => {};
-    const settle = (how: 'due' | 'held' | 'unreachable'): boolean => {
+    const settle = (how: 'due' | 'held' | 'late' | 'unreachable'): boolean => {
       if (settled) return false;
       settled = true;
       disarm();
@@ -83,7 +90,7 @@ function untilPress(clock: Clock, input: ShootInput, cameraReady: (deadlineMono:
     void cameraReady(input.pressDeadlineMono).then((ready) => {
       if (settled) return;
       if (!ready) settle('unreachable');
-      else cancelDue = atMono(clock, input.plannedMono, () => settle('due'));
+      else cancelDue = atMono(clock, input.plannedMono, () => settle(clock.mono() > input.pressDeadlineMono ? 'late' : 'due'));
     });
   });
 }
@@ -101,6 +108,11 @@ export const shootActor = (camera: CameraPort, clock: Clock, cameraReady: (deadl
     if (press === 'held') {
       const heldBack: ShotFailure = { code: HELD_BACK, message: 'the press was held back before it left', fatal: false, attempts: 0, mono: clock.mono(), wall: clock.wall() };
       throw heldBack;
+    }
+    if (press === 'late') {
+      const late = clock.mono() - input.plannedMono;
+      const tooLate: ShotFailure = { code: TOO_LATE, message: `the press came due ${Math.round(late)} ms late, past its window`, fatal: false, attempts: 0, mono: clock.mono(), wall: clock.wall() };
+      throw tooLate;
     }
     try {
       if (press === 'unreachable') throw new CameraError('UNREACHABLE', 'the camera was not connected within the press window', true);

@@ -10,7 +10,8 @@ import type { ErrorInfo, Hold, HoldReason, ResumeNote, SessionFact, SessionPlan,
 /** Recorded with every logged event of this machine; replay refuses a log written by a machine it does not know. */
 // session@3: scheduled starts, stop-at/duration plans, holds (pause, camera lost, camera hot, failures in a row),
 // stop reasons. Logs of session@2 fold the same way (the new context fields start empty).
-// session@4: a press held back before it left (HELD_BACK) is not shot. Logs of session@3 have none and fold the same.
+// session@4: a press held back before it left (HELD_BACK) is not shot, and one that came due past its window
+// (TOO_LATE) is skipped as late. Logs of session@3 have neither and fold the same.
 export const SESSION_MACHINE_VERSION = 'session@4';
 
 export interface SessionInput {
@@ -128,6 +129,11 @@ export const ARM_AHEAD_MS = 1000;
 const FILE_WAIT_MARGIN_MS = 250;
 /** The failure code of an armed press that a stop, pause or shutdown held back before it left: nothing was exposed. */
 export const HELD_BACK = 'HELD_BACK';
+/**
+ * The failure code of an armed press whose time came more than half an interval late (the process stalled, say on
+ * an fsync): it is not sent, and the slot is skipped as `late` like one that was never armed in time.
+ */
+export const TOO_LATE = 'TOO_LATE';
 
 /** A slot may still be shot until half an interval after its planned time; later it is skipped, never burst. */
 export const lateToleranceMs = (intervalMs: number): number => intervalMs / 2;
@@ -261,6 +267,7 @@ const HOLD_CODES: Record<string, HoldReason> = { UNREACHABLE: 'camera_offline', 
  * been exposed; the card may still tell), and the session waits for the camera, which did not answer.
  */
 const isSilentCamera = (event: { type: string }): boolean => 'error' in event && asShotFailure((event as { error: unknown }).error).code === 'UNCONFIRMED';
+const isTooLate = (event: { type: string }): boolean => 'error' in event && asShotFailure((event as { error: unknown }).error).code === TOO_LATE;
 const holdCodeOf = (event: { type: string }): HoldReason | null =>
   'error' in event ? (HOLD_CODES[asShotFailure((event as { error: unknown }).error).code] ?? null) : null;
 
@@ -376,7 +383,11 @@ export const sessionMachine = setup({
     holdFailure: ({ event }) => holdCodeOf(event) !== null,
     cameraGoneFailure: ({ event }) => holdCodeOf(event) === 'camera_offline' || isSilentCamera(event),
     tooManyFailed: ({ context, event }) =>
-      'error' in event && holdCodeOf(event) === null && !isSilentCamera(event) && context.failedInRow + 1 >= (context.plan.maxFailedInRow ?? DEFAULT_MAX_FAILED_IN_ROW),
+      'error' in event &&
+      holdCodeOf(event) === null &&
+      !isSilentCamera(event) &&
+      !isTooLate(event) &&
+      context.failedInRow + 1 >= (context.plan.maxFailedInRow ?? DEFAULT_MAX_FAILED_IN_ROW),
     holdRequested: ({ context }) => context.holdRequested !== null,
     /** A hold ending (or waking) at or after the plan's last slot has passed: nothing is left to shoot. */
     holdReachesEnd: ({ context, event }) => {
@@ -407,9 +418,10 @@ export const sessionMachine = setup({
     }),
     recordFailure: enqueueActions(({ context, event, enqueue }) => {
       if (!('error' in event)) return;
-      // The camera was gone or refused to release: nothing was exposed, so the slot is skipped with the hold's reason.
-      const holdReason = holdCodeOf(event);
-      if (holdReason) skipUntil(enqueue, context, context.nextIndex + 1, holdReason);
+      // The camera was gone or refused to release, or the press came due too late to send: nothing was exposed, so
+      // the slot is skipped with the hold's reason, or as `late`.
+      const skipReason = holdCodeOf(event) ?? (isTooLate(event) ? 'late' : null);
+      if (skipReason) skipUntil(enqueue, context, context.nextIndex + 1, skipReason);
       else recordSlot(enqueue, context, shotRecord(context, { failure: asShotFailure(event.error) }));
     }),
     hold: enqueueActions(({ context, event, enqueue }) => {

@@ -6,14 +6,22 @@ import { createActor } from 'xstate';
 import { ManualClock } from '../../adapters/clock.ts';
 import { PressGate, shootActor } from '../../adapters/machine-actors.ts';
 import type { CameraPort } from '../../machines/camera-port.ts';
-import { HELD_BACK, type ShootInput, type ShotFailure, type ShotOutput } from '../../machines/session.ts';
+import { HELD_BACK, TOO_LATE, type ShootInput, type ShotFailure, type ShotOutput } from '../../machines/session.ts';
 
 const S = suite('shoot actor: a press held back until it leaves');
 
 const input: ShootInput = { tag: { sessionId: 's', number: 2 }, plannedMono: 1_000, pressDeadlineMono: 1_500, fileDeadlineMono: 1_800, bulbSeconds: null };
 
+/** A process stalled `stall` ms (on an fsync, say): its clock moved on while no timer could run. */
+class StallingClock extends ManualClock {
+  stall = 0;
+  override mono(): number {
+    return super.mono() + this.stall;
+  }
+}
+
 function rig(cameraReady: () => Promise<boolean> = () => Promise.resolve(true)) {
-  const clock = new ManualClock();
+  const clock = new StallingClock();
   const gate = new PressGate();
   const presses: number[] = [];
   const camera = {
@@ -42,6 +50,23 @@ S('held back while armed: no press, a HELD_BACK failure, and the gate is empty a
   assert.is(error?.fatal, false);
   assert.equal(presses, [], 'nothing reached the camera');
   assert.not.ok(gate.holdBack(), 'nothing is armed any more');
+});
+
+S('a timer that fires after the press window closed (a stalled process) does not press: TOO_LATE', async () => {
+  const { clock, presses, outcome } = rig();
+  await settle();
+  clock.stall = 500;
+  clock.advance(1_000); // the timer runs at the window's last moment: still pressed
+  await outcome;
+  assert.equal(presses, [1_500]);
+  const late = rig();
+  await settle();
+  late.clock.stall = 501; // one past it
+  late.clock.advance(1_000);
+  const { error } = await late.outcome;
+  assert.is(error?.code, TOO_LATE);
+  assert.is(error?.fatal, false);
+  assert.equal(late.presses, [], 'nothing reached the camera');
 });
 
 S('once the press has left it is shot whole: holding back then does nothing', async () => {

@@ -63,6 +63,7 @@ function eventsFor(s: Snap): AnyEventObject[] {
     { type: 'xstate.error.actor.shoot', error: failure('RELEASE_DISABLED', true) },
     { type: 'xstate.error.actor.shoot', error: failure('CARD', true) },
     { type: 'xstate.error.actor.shoot', error: failure('HELD_BACK') },
+    { type: 'xstate.error.actor.shoot', error: failure('TOO_LATE') },
     { type: 'PAUSE', ...reading(-100) },
     { type: 'UNPAUSE', ...reading(1200) },
     { type: 'CAMERA_LOST', ...reading(-90), error: { code: 'UNREACHABLE', message: 'gone' } },

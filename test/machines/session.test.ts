@@ -113,6 +113,22 @@ S('stop while waiting ends at once; stop while shooting waits for the frame in f
   assert.equal(shots(after.facts).map((s) => s.result), ['ok']);
 });
 
+S('a press that came due past its window (TOO_LATE) is skipped as late, and counts toward no failure run', () => {
+  const { snapshot, facts } = run([tick(10_000), done(10_001), tick(10_100), failed(11_600, 'TOO_LATE')], plan({ totalShots: 10 }));
+  assert.equal(snapshot.value, { running: 'waiting' });
+  assert.equal(slots(facts), [[1, 'ok'], [2, 'skipped']]);
+  assert.equal(facts.find((f) => f.type === 'slots.skipped'), {
+    type: 'slots.skipped',
+    sessionId: ID,
+    run: { first: { number: 2, plannedAt: WALL0 + 1_000, plannedMono: 11_000 }, count: 1, intervalMs: 1_000, reason: 'late' },
+  });
+  assert.is(snapshot.context.failedInRow, 0);
+  assert.equal(snapshot.context.counts, counts({ ok: 1, skipped: 1 }));
+  const stopped = run([tick(10_000), done(10_001), tick(10_100), { type: 'STOP', at: 5 }, failed(11_600, 'TOO_LATE')], plan({ totalShots: 10 }));
+  assert.is(stopped.snapshot.value, 'stopped');
+  assert.equal(slots(stopped.facts), [[1, 'ok'], [2, 'skipped']]);
+});
+
 S('a press held back while its slot was armed is not shot: stop ends, pause holds, SIGTERM suspends, and nothing is recorded', () => {
   const heldBack = failed(10_050, 'HELD_BACK');
   const stopped = run([tick(10_000), done(10_001), tick(10_100), { type: 'STOP', at: 5 }, heldBack]);
