@@ -266,10 +266,11 @@ const HOLD_CODES: Record<string, HoldReason> = { UNREACHABLE: 'camera_offline', 
  * A press whose answer was lost and whose evidence the camera could not give: the frame stays `failed` (it may have
  * been exposed; the card may still tell), and the session waits for the camera, which did not answer.
  */
-const isSilentCamera = (event: { type: string }): boolean => 'error' in event && asShotFailure((event as { error: unknown }).error).code === 'UNCONFIRMED';
-const isTooLate = (event: { type: string }): boolean => 'error' in event && asShotFailure((event as { error: unknown }).error).code === TOO_LATE;
-const holdCodeOf = (event: { type: string }): HoldReason | null =>
-  'error' in event ? (HOLD_CODES[asShotFailure((event as { error: unknown }).error).code] ?? null) : null;
+/** The failure code of a shoot actor's error event; null for any other event. */
+const failureCode = (event: { type: string }): string | null => ('error' in event ? asShotFailure((event as { error: unknown }).error).code : null);
+const isSilentCamera = (event: { type: string }): boolean => failureCode(event) === 'UNCONFIRMED';
+const isTooLate = (event: { type: string }): boolean => failureCode(event) === TOO_LATE;
+const holdCodeOf = (event: { type: string }): HoldReason | null => HOLD_CODES[failureCode(event) ?? ''] ?? null;
 
 /** The hold an event starts, with the error behind it. */
 function holdFor(c: SessionContext, event: SessionEvent | { type: string }): { reason: HoldReason; detail: ErrorInfo | null } {
@@ -375,7 +376,7 @@ export const sessionMachine = setup({
       return event.type === 'TICK' && end !== null && firstTakeableSlot(context, event.mono, context.nextIndex + 1) >= end;
     },
     stopRequested: ({ context }) => context.stopRequested,
-    heldBack: ({ event }) => 'error' in event && asShotFailure(event.error).code === HELD_BACK,
+    heldBack: ({ event }) => failureCode(event) === HELD_BACK,
     suspendRequested: ({ context }) => context.suspendRequested,
     lastSlot: ({ context }) => isLastSlot(context, context.nextIndex),
     // A camera too hot to release holds the session instead of ending it.
