@@ -317,7 +317,8 @@ S('a listing begun after a crash shows every press the dead process sent, even w
   // so the camera dates it +0: both slots fit, and slot 2 is nearer. Slot 2's press window was still open at the
   // listing, but whoever was to press it had died before the listing began: had it pressed, the file would be there.
   const at = (ms: number) => WALL0 + ms;
-  const i = { ...plan({ intervalMs: 500, totalShots: 20 }), plan: { ...plan().plan, intervalMs: 500, totalShots: 20, startedAt: at(-400) } };
+  const base = plan({ intervalMs: 500, totalShots: 20 });
+  const i = { ...base, plan: { ...base.plan, startedAt: at(-400) } };
   const first = [tick(10_000), done(10_001, ['100CANON/IMG_0001.JPG']), tick(10_480), restarted(50, at(300), at(80))];
   const listed = { type: 'CARD_FILES', at: at(350), listedFrom: at(330), files: [{ path: '100CANON/IMG_0001.JPG', capturedAt: at(-1_000) }] };
   const slot3 = run([...first, listed], i).snapshot.context.nextAt;
