@@ -103,7 +103,7 @@ function untilPress(
  */
 export const shootActor = (camera: CameraPort, clock: Clock, cameraReady: (deadlineMono: number) => Promise<boolean>, gate: PressGate, stopping?: AbortSignal) =>
   fromPromise<ShotOutput, ShootInput>(async ({ input, signal }) => {
-    // The slot was armed early (its TICK logged and announced); the press itself goes at the planned time.
+    // The slot was armed early (its arm logged and announced); the press itself goes at the planned time.
     const press = await untilPress(clock, input, cameraReady, gate, signal);
     if (press === 'held') {
       const heldBack: ShotFailure = { code: HELD_BACK, message: 'the press was held back before it left', fatal: false, attempts: 0, mono: clock.mono(), wall: clock.wall() };

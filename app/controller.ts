@@ -104,7 +104,7 @@ export class Controller {
   private readonly readyWaiters = new Set<() => void>();
   /** The camera is back and the live session's card is being checked before any press (cameraBack). */
   private checkingCardFirst = false;
-  /** A shot was let go to press (cameraReady) and its session has not left `shooting` since. */
+  /** A shot was let go to press (cameraReady) and its session is still in `shooting` at that slot. */
   private pressing = false;
   /** The Pi's WiFi link and AP: its commands are guarded against the running session. */
   readonly network: Network;
@@ -410,7 +410,7 @@ export class Controller {
       ...(bulbSeconds === null ? {} : { bulbSeconds }),
     };
     const journal = this.sessionJournal(id);
-    this.goLive(journal, startJournaledActor(journal, { input: { plan, anchorMono: mono + (startedAt - wall) } }, this.actorHooks(`session:${id}`)));
+    this.goLive(journal, startJournaledActor(journal, { input: { plan, anchorMono: mono + (startedAt - wall), armOnDone: true } }, this.actorHooks(`session:${id}`)));
     return { session: sessionView(journal.snapshot!), warnings: check.warnings, estimate: check.estimate, ...(check.errors.length ? { forcedErrors: check.errors } : {}) };
   }
 
@@ -585,7 +585,8 @@ export class Controller {
         // A card comparison waits for the grid to rest between slots: a frame in flight is not an orphan.
         if (t.snapshot.matches({ running: 'waiting' }) && this.reconcileDue.has(id)) this.reconcileSoon();
         if (this.active?.journal.snapshot?.context.plan.id === id) {
-          if (!t.snapshot.matches({ running: 'shooting' })) this.pressing = false;
+          // A frame's end may arm the next slot in the same transition: a new slot has not been let go yet either.
+          if (!t.snapshot.matches({ running: 'shooting' }) || t.previous?.context.nextIndex !== t.snapshot.context.nextIndex) this.pressing = false;
           this.probeWhileWaiting(t.snapshot);
           this.letGoIfOver(t.snapshot);
         }

@@ -12,12 +12,16 @@ import type { ErrorInfo, Hold, HoldReason, ResumeNote, SessionFact, SessionPlan,
 // stop reasons. Logs of session@2 fold the same way (the new context fields start empty).
 // session@4: a press held back before it left (HELD_BACK) is not shot, and one that came due past its window
 // (TOO_LATE) is skipped as late. Logs of session@3 have neither and fold the same.
-export const SESSION_MACHINE_VERSION = 'session@4';
+// session@5: a frame's end arms the next slot in the same transition when it is due (input `armOnDone`). Sessions
+// begun under session@4 lack the flag, so their logs fold (and resume) as they were written.
+export const SESSION_MACHINE_VERSION = 'session@5';
 
 export interface SessionInput {
   plan: SessionPlan;
   /** Monotonic time of slot 0; every slot k is planned at anchorMono + k * intervalMs. */
   anchorMono: number;
+  /** Arm the next slot in the transition that ends a frame, when it is due (session@5). Absent in older logs. */
+  armOnDone?: boolean;
 }
 
 /**
@@ -59,6 +63,8 @@ export interface SessionContext {
   holdRequested: HoldReason | null;
   /** Frames that failed in a row, up to the last recorded slot. */
   failedInRow: number;
+  /** From the input: a frame's end arms the next slot when it is due (`nextArmDue`); false for sessions of session@4. */
+  armOnDone: boolean;
 }
 
 /** What the `shoot` actor resolves with: the camera port's result, as it is. */
@@ -379,6 +385,17 @@ export const sessionMachine = setup({
     heldBack: ({ event }) => failureCode(event) === HELD_BACK,
     suspendRequested: ({ context }) => context.suspendRequested,
     lastSlot: ({ context }) => isLastSlot(context, context.nextIndex),
+    /**
+     * The slot just ended, and the next one is already due to be armed (not yet past its window): it is armed in
+     * the same transition, so a frame costs one fsync, not two (docs/decisions.md §13).
+     */
+    nextArmDue: ({ context, event }) => {
+      if (!context.armOnDone) return false;
+      const at = 'output' in event ? (event.output as ShotOutput).doneMono : 'error' in event ? asShotFailure(event.error).mono : null;
+      if (at === null) return false;
+      const next = plannedMono(context, context.nextIndex + 1);
+      return next - ARM_AHEAD_MS <= at && at <= next + lateToleranceMs(context.plan.intervalMs);
+    },
     // A camera too hot to release holds the session instead of ending it.
     fatalFailure: ({ event }) => 'error' in event && asShotFailure(event.error).fatal && holdCodeOf(event) === null,
     holdFailure: ({ event }) => holdCodeOf(event) !== null,
@@ -553,6 +570,7 @@ export const sessionMachine = setup({
     hold: null,
     holdRequested: null,
     failedInRow: 0,
+    armOnDone: input.armOnDone === true,
   }),
   entry: enqueueActions(({ context, enqueue }) => enqueue.emit({ type: 'session.started', session: context.plan })),
   initial: 'planning',
@@ -616,6 +634,7 @@ export const sessionMachine = setup({
               { guard: 'lastSlot', target: '#session.completed', actions: ['recordShot', 'endCompleted'] },
               { guard: 'suspendRequested', target: '#session.suspended', actions: ['recordShot', 'suspend'] },
               { guard: 'holdRequested', target: 'paused', actions: ['recordShot', 'hold'] },
+              { guard: 'nextArmDue', target: 'shooting', reenter: true, actions: 'recordShot' },
               { target: 'waiting', actions: 'recordShot' },
             ],
             onError: [
@@ -632,6 +651,7 @@ export const sessionMachine = setup({
               { guard: 'holdFailure', target: 'held', actions: ['recordFailure', 'hold'] },
               { guard: 'holdRequested', target: 'paused', actions: ['recordFailure', 'hold'] },
               { guard: 'tooManyFailed', target: 'paused', actions: ['recordFailure', 'hold'] },
+              { guard: 'nextArmDue', target: 'shooting', reenter: true, actions: 'recordFailure' },
               { target: 'waiting', actions: 'recordFailure' },
             ],
           },

@@ -20,14 +20,15 @@ const basePlan = { id: '00000000-0000-4000-8000-00000000000a', title: 'model', i
  * Every stop condition with a finite plan (an unlimited one has no finite graph; session.test.ts covers it), each
  * with the events it is about, so the graph stays small enough to walk every path in seconds: the card, restarts and
  * saving on the stop-after plan; holds, the schedule and a restart on the stop-at one; the end on the duration one.
+ * The first two arm the next slot as a frame ends (session@5); the duration one folds as a session@4 log does.
  */
 const HOLDS = ['PAUSE', 'UNPAUSE', 'CAMERA_LOST', 'CAMERA_BACK', 'RELEASE_DISABLED', 'RELEASE_ALLOWED'];
 const failureCode = (e: AnyEventObject): string | null => (e.type === 'xstate.error.actor.shoot' ? (e.error as ShotFailure).code : null);
 const models: { input: SessionInput; skip: (e: AnyEventObject) => boolean }[] = [
-  { input: { plan: { ...basePlan, stopCondition: 'stop-after' }, anchorMono: 0 }, skip: (e) => HOLDS.includes(e.type) || ['UNREACHABLE', 'RELEASE_DISABLED'].includes(failureCode(e) ?? '') },
+  { input: { plan: { ...basePlan, stopCondition: 'stop-after' }, anchorMono: 0, armOnDone: true }, skip: (e) => HOLDS.includes(e.type) || ['UNREACHABLE', 'RELEASE_DISABLED'].includes(failureCode(e) ?? '') },
   {
     // Scheduled, ending at a stop time, pausing after two failed frames in a row.
-    input: { plan: { ...basePlan, stopCondition: 'stop-at', stopAt: basePlan.startedAt + 1500, scheduled: true, maxFailedInRow: 2 }, anchorMono: 5000 },
+    input: { plan: { ...basePlan, stopCondition: 'stop-at', stopAt: basePlan.startedAt + 1500, scheduled: true, maxFailedInRow: 2 }, anchorMono: 5000, armOnDone: true },
     skip: (e) =>
       ['FILES_LATE', 'CARD_FILES', 'SAVE', 'DISCARD', 'RESUME'].includes(e.type) ||
       (e.type === 'RESTARTED' && (!e.resume || e.wall - e.lastEventAt > 1000)) ||

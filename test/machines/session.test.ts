@@ -129,6 +129,30 @@ S('a press that came due past its window (TOO_LATE) is skipped as late, and coun
   assert.equal(slots(stopped.facts), [[1, 'ok'], [2, 'skipped']]);
 });
 
+S('a frame whose end finds the next slot due arms it in the same transition (armOnDone); a session@4 log does not', () => {
+  const armed = { ...plan({ totalShots: 4 }), armOnDone: true };
+  // Slot 1 ends at 10 301: slot 2 (11 000) is armed from 10 000, so the frame's end arms it. One event per frame.
+  const { snapshot, facts } = run([tick(9_000), done(10_001), done(11_002)], armed);
+  assert.equal(snapshot.value, { running: 'shooting' });
+  assert.equal([snapshot.context.nextIndex, snapshot.context.nextAt], [2, 12_000]);
+  assert.equal(slots(facts), [[1, 'ok'], [2, 'ok']]);
+  // A failed frame's end arms the next slot too; a held one does not (the hold decides).
+  const afterFailure = run([tick(9_000), failed(10_400)], armed);
+  assert.equal([afterFailure.snapshot.value, afterFailure.snapshot.context.nextIndex], [{ running: 'shooting' }, 1]);
+  // Not yet due (a 3 s interval): the grid rests in `waiting` until the arm.
+  const slow = run([tick(9_000), done(10_001)], { ...armed, plan: { ...armed.plan, intervalMs: 3000 } });
+  assert.equal(slow.snapshot.value, { running: 'waiting' });
+  // Past its window when the frame ended: `waiting` skips it as late at the next TICK.
+  const long = { ...done(10_001), output: { ...(done(10_001).output as ShotOutput), doneMono: 11_501 } };
+  const overran = run([tick(9_000), long, tick(11_502)], armed);
+  assert.equal(slots(overran.facts), [[1, 'ok'], [2, 'skipped']]);
+  assert.equal([overran.snapshot.value, overran.snapshot.context.nextAt], [{ running: 'waiting' }, 12_000]);
+  // The last slot ends the session as before.
+  assert.is(run([tick(9_000), done(10_001), done(11_002), done(12_003), done(13_004)], armed).snapshot.value, 'completed');
+  // Without the flag (sessions begun under session@4) the same events fold as they were logged: back to `waiting`.
+  assert.equal(run([tick(9_000), done(10_001)]).snapshot.value, { running: 'waiting' });
+});
+
 S('a press held back while its slot was armed is not shot: stop ends, pause holds, SIGTERM suspends, and nothing is recorded', () => {
   const heldBack = failed(10_050, 'HELD_BACK');
   const stopped = run([tick(10_000), done(10_001), tick(10_100), { type: 'STOP', at: 5 }, heldBack]);
