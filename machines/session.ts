@@ -391,8 +391,8 @@ export const sessionMachine = setup({
      */
     nextArmDue: ({ context, event }) => {
       if (!context.armOnDone) return false;
-      const at = 'output' in event ? (event.output as ShotOutput).doneMono : 'error' in event ? asShotFailure(event.error).mono : null;
-      if (at === null) return false;
+      // Only the shoot actor's end reaches this guard: its output, or its failure.
+      const at = 'output' in event ? (event.output as ShotOutput).doneMono : asShotFailure((event as { error?: unknown }).error).mono;
       const next = plannedMono(context, context.nextIndex + 1);
       return next - ARM_AHEAD_MS <= at && at <= next + lateToleranceMs(context.plan.intervalMs);
     },
