@@ -139,6 +139,7 @@ S('a frame whose end finds the next slot due arms it in the same transition (arm
   // A failed frame's end arms the next slot too; a held one does not (the hold decides).
   const afterFailure = run([tick(9_000), failed(10_400)], armed);
   assert.equal([afterFailure.snapshot.value, afterFailure.snapshot.context.nextIndex], [{ running: 'shooting' }, 1]);
+  assert.equal(run([tick(9_000), failed(10_400, 'UNREACHABLE')], armed).snapshot.value, { running: 'waiting_for_camera' });
   // Not yet due (a 3 s interval): the grid rests in `waiting` until the arm.
   const slow = run([tick(9_000), done(10_001)], { ...armed, plan: { ...armed.plan, intervalMs: 3000 } });
   assert.equal(slow.snapshot.value, { running: 'waiting' });
